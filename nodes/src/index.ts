@@ -21,13 +21,14 @@ export {
   type PortSpec,
   scopesOf,
 } from './define.ts';
-export { describeNodeType, type NodeTypeSummary } from './describe.ts';
 export { type FieldMeta, field, fieldMeta, ItemId, type Widget } from './form.ts';
+export { describeNodeType, type NodeTypeSummary } from './describe.ts';
 export { cyclicComponents } from './graph/cycles.ts';
 export { edgesBySource } from './graph/edges-by-source.ts';
 export { reachableFrom } from './graph/reachable-from.ts';
 export { applicableLimits, checkLimits, measure } from './limits.ts';
 export * from './node-types/index.ts';
+export { loadCatalogue, type NodePlugin, pluginsFromEnv, pluginsFromPackageJson } from './plugins.ts';
 export * from './run-context.ts';
 export { type CountMode, containsEmoji, textLength } from './text-length.ts';
 export { type GraphValidation, type ValidateGraphOptions, validateGraph } from './validate/graph.ts';

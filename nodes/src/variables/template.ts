@@ -74,7 +74,7 @@ export function parseTemplate(source: string): TemplatePart[] {
     } else if (named && (NAMESPACES as readonly string[]).includes(named[1] ?? '')) {
       if (text) parts.push(text);
       text = '';
-      const fallback = named[3]?.replace(/\\(.)/g, '$1');
+      const fallback = named[3]?.replace(/\\(["\\])/g, '$1');
       parts.push({
         kind: 'named',
         namespace: named[1] as Namespace,
