@@ -21,8 +21,8 @@ export {
   type PortSpec,
   scopesOf,
 } from './define.ts';
-export { type FieldMeta, field, fieldMeta, ItemId, type Widget } from './form.ts';
 export { describeNodeType, type NodeTypeSummary } from './describe.ts';
+export { type FieldMeta, field, fieldMeta, ItemId, type Widget } from './form.ts';
 export { cyclicComponents } from './graph/cycles.ts';
 export { edgesBySource } from './graph/edges-by-source.ts';
 export { reachableFrom } from './graph/reachable-from.ts';

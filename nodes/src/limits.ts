@@ -40,7 +40,7 @@ export function checkLimits<C>(rules: readonly LimitRule<C>[], config: C, ctx: P
       const under = rule.min !== undefined && size < rule.min;
       if (!over && !under) continue;
       const bound = over ? rule.max : rule.min;
-      const empty = under && size === 0 && rule.min === 1;
+      const empty = under && size === 0 && rule.min === 1 && rule.measure !== 'number';
       const code = empty
         ? 'required'
         : rule.measure === 'chars'

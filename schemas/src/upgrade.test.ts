@@ -14,7 +14,9 @@ describe('parseStoredGraph', () => {
     const g = result.graph;
     expect(g.formatVersion).toBe(GRAPH_FORMAT_VERSION);
     if (g.kind !== 'journey') throw new Error('expected a journey');
-    expect(g.triggers).toEqual([{ id: 't1', type: 'trigger.tag_applied', version: 1, config: { tags: ['cart_abandoned'], match: 'any' }, position: { x: 0, y: 0 } }]);
+    expect(g.triggers).toEqual([
+      { id: 't1', type: 'trigger.tag_applied', version: 1, config: { tags: ['cart_abandoned'], match: 'any' }, position: { x: 0, y: 0 } },
+    ]);
     expect(g.nodes.map((n) => [n.id, n.version, n.position])).toEqual([
       ['w1', 1, { x: 0, y: 120 }],
       ['tag1', 1, { x: 0, y: 240 }],
@@ -60,7 +62,14 @@ describe('parseStoredGraph', () => {
   });
 
   it('names the path of a structural error', () => {
-    const result = parseStoredGraph({ formatVersion: 2, kind: 'journey', channels: ['line'], triggers: [], nodes: [{ id: 'a b', type: 'action.tag', version: 1, config: {} }], edges: [] });
+    const result = parseStoredGraph({
+      formatVersion: 2,
+      kind: 'journey',
+      channels: ['line'],
+      triggers: [],
+      nodes: [{ id: 'a b', type: 'action.tag', version: 1, config: {} }],
+      edges: [],
+    });
     expect(result).toMatchObject({ ok: false, error: [{ path: ['nodes', 0, 'id'] }] });
   });
 });

@@ -9,7 +9,14 @@ import { z } from 'zod';
 const Config = z.object({
   question: field(z.string().default('How likely are you to recommend us to a friend? Reply 0–10.'), t('Question', '問題'), { widget: 'template' }),
   waitHours: field(z.number().int().default(24), t('Wait for a reply (hours)', '等待回覆(小時)'), { widget: 'number' }),
-  saveTo: field(z.string().regex(/^[A-Za-z0-9_]*$/).default(''), t('Save the score to attribute', '將分數存入屬性'), { widget: 'attribute' }),
+  saveTo: field(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_]*$/)
+      .default(''),
+    t('Save the score to attribute', '將分數存入屬性'),
+    { widget: 'attribute' },
+  ),
 });
 type Config = z.output<typeof Config>;
 
@@ -68,7 +75,8 @@ export const npsSurvey = defineNode({
       };
     }
     const score = parseScore(String(reply.payload.text ?? ''));
-    if (score === undefined) return { kind: 'wait', events: [{ event: 'reply' }], timeoutPort: 'timeout', explanation: 'The reply held no 0–10 score; still waiting' };
+    if (score === undefined)
+      return { kind: 'wait', events: [{ event: 'reply' }], timeoutPort: 'timeout', explanation: 'The reply held no 0–10 score; still waiting' };
     if (ctx.config.saveTo) await ctx.attributes.set(ctx.config.saveTo, score);
     return { kind: 'next', port: bandOf(score), vars: { npsScore: score }, explanation: `Score ${score} → ${bandOf(score)}` };
   },

@@ -17,7 +17,7 @@ if (values.help) {
 
 Lists every node and trigger type the catalogue knows: built-ins plus plugins given with
 --plugin, in OMNIFLOW_PLUGINS (comma-separated module specifiers) or under
-`omniflow.plugins` in the package.json of the current directory.
+"omniflow.plugins" in the package.json of the current directory.
 
   --json     print a JSON array, one object per type
   --plugin   load a node plugin module (repeatable)`);

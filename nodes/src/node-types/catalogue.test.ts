@@ -41,7 +41,7 @@ function sized(rule: LimitRule<unknown>, original: unknown, size: number): unkno
     });
   }
   const s = String(original);
-  if (/^https?:\/\//.test(s)) return `https://e.co/${'a'.repeat(Math.max(0, size - 13))}`.slice(0, Math.max(size, 13));
+  if (/^https?:\/\//.test(s) && size >= 13) return `https://e.co/${'a'.repeat(size - 13)}`;
   return 'a'.repeat(size);
 }
 

@@ -1,9 +1,10 @@
 import { type FlowGraph, GRAPH_FORMAT_VERSION, parseStoredGraph } from '@omniflow/schemas';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AnyNodeDefinition } from '../define.ts';
+import { type AnyNodeDefinition, scopesOf } from '../define.ts';
 import { BUILTIN_NODE_TYPES, builtinCatalogue } from '../node-types/index.ts';
 import { validateGraph } from './graph.ts';
+import { validateNodeConfig } from './node.ts';
 
 // Property tests: the validator survives any input, and graphs generated from the catalogue's own
 // examples are valid and survive serialise → parse → serialise unchanged.
@@ -14,45 +15,73 @@ const runs = Number(process.env.FC_RUNS ?? 300);
 const journeyNodes = BUILTIN_NODE_TYPES.filter(
   (d) => d.category !== 'trigger' && d.flowKinds.includes('journey') && !d.terminal && (d.channels === 'any' || d.channels.includes('line')),
 );
-const journeyTriggers = BUILTIN_NODE_TYPES.filter((d) => d.category === 'trigger' && d.flowKinds.includes('journey'));
+const journeyTriggers = BUILTIN_NODE_TYPES.filter(
+  (d) => d.category === 'trigger' && d.flowKinds.includes('journey') && (d.channels === 'any' || d.channels.includes('line')),
+);
 const chatbotCards = BUILTIN_NODE_TYPES.filter((d) => d.category !== 'trigger' && d.flowKinds.includes('chatbot') && !d.placement && !d.terminal);
 
-const pick = (defs: readonly AnyNodeDefinition[]) =>
-  fc.constantFrom(...defs).chain((def) => fc.constantFrom(...def.examples).map((ex) => ({ def, config: structuredClone(ex.config) as Record<string, unknown> })));
+/** A node type and one of its examples that is valid in this kind of flow on LINE. */
+const pick = (defs: readonly AnyNodeDefinition[], flowKind: 'journey' | 'chatbot') => {
+  const choices = defs.flatMap((def) =>
+    def.examples
+      .filter((ex) =>
+        validateNodeConfig(def, ex.config, { flowKind, channels: ['line'], ...(flowKind === 'chatbot' ? { scope: 'line' as const } : {}) }).issues.every(
+          (i) => i.severity === 'warning',
+        ),
+      )
+      .map((ex) => ({ def, config: ex.config })),
+  );
+  return fc.constantFrom(...choices).map((c) => ({ def: c.def, config: structuredClone(c.config) as Record<string, unknown> }));
+};
 
 /** A journey: one trigger, a chain of nodes where every port of each node leads to the next one. */
-const journeyArb = fc.record({ trigger: pick(journeyTriggers), nodes: fc.array(pick(journeyNodes), { minLength: 1, maxLength: 12 }) }).map(({ trigger, nodes }) => {
-  const edges: { id: string; source: string; sourcePort: string; target: string }[] = [{ id: 'e0', source: 't', sourcePort: 'next', target: 'n0' }];
-  nodes.forEach((n, i) => {
-    if (i === nodes.length - 1) return;
-    const parsed = n.def.config.parse(n.config);
-    for (const port of n.def.ports(parsed, { flowKind: 'journey' })) edges.push({ id: `e${edges.length}`, source: `n${i}`, sourcePort: port.id, target: `n${i + 1}` });
+const journeyArb = fc
+  .record({ trigger: pick(journeyTriggers, 'journey'), nodes: fc.array(pick(journeyNodes, 'journey'), { minLength: 1, maxLength: 12 }) })
+  .map(({ trigger, nodes }) => {
+    const edges: { id: string; source: string; sourcePort: string; target: string }[] = [{ id: 'e0', source: 't', sourcePort: 'next', target: 'n0' }];
+    nodes.forEach((n, i) => {
+      if (i === nodes.length - 1) return;
+      const parsed = n.def.config.parse(n.config);
+      for (const port of n.def.ports(parsed, { flowKind: 'journey' }))
+        edges.push({ id: `e${edges.length}`, source: `n${i}`, sourcePort: port.id, target: `n${i + 1}` });
+    });
+    return {
+      formatVersion: GRAPH_FORMAT_VERSION,
+      kind: 'journey' as const,
+      channels: ['line'],
+      triggers: [{ id: 't', type: trigger.def.type, version: trigger.def.version, config: trigger.config, position: { x: 0, y: 0 } }],
+      nodes: nodes.map((n, i) => ({ id: `n${i}`, type: n.def.type, version: n.def.version, config: n.config, position: { x: 0, y: 120 * (i + 1) } })),
+      edges,
+    };
   });
-  return {
-    formatVersion: GRAPH_FORMAT_VERSION,
-    kind: 'journey' as const,
-    channels: ['line'],
-    triggers: [{ id: 't', type: trigger.def.type, version: trigger.def.version, config: trigger.config, position: { x: 0, y: 0 } }],
-    nodes: nodes.map((n, i) => ({ id: `n${i}`, type: n.def.type, version: n.def.version, config: n.config, position: { x: 0, y: 120 * (i + 1) } })),
-    edges,
-  };
-});
 
 /** A chatbot of the LINE scope: modules of placement-free cards, every card port linked to the next module. */
-const chatbotArb = fc.array(fc.array(pick(chatbotCards.filter((d) => (d.botScopes ?? ['line']).includes('line') && (d.channels === 'any' || d.channels.includes('line')))), { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 6 }).map((modules) => {
-  const edges: { id: string; source: string; sourcePort: string; target: string }[] = [];
-  const mods = modules.map((cards, m) => ({
-    id: `m${m}`,
-    name: `Module ${m + 1}`,
-    cards: cards.map((c, i) => {
-      const id = `m${m}c${i}`;
-      const parsed = c.def.config.parse(c.config);
-      for (const port of c.def.ports(parsed, { flowKind: 'chatbot' })) edges.push({ id: `e${edges.length}`, source: id, sourcePort: port.id, target: `m${(m + 1) % modules.length}` });
-      return { id, type: c.def.type, version: c.def.version, config: c.config };
-    }),
-  }));
-  return { formatVersion: GRAPH_FORMAT_VERSION, kind: 'chatbot' as const, bot: { scope: 'line' }, triggers: [], modules: mods, entryModuleId: 'm0', edges };
-});
+const chatbotArb = fc
+  .array(
+    fc.array(
+      pick(
+        chatbotCards.filter((d) => scopesOf(d).includes('line')),
+        'chatbot',
+      ),
+      { minLength: 1, maxLength: 4 },
+    ),
+    { minLength: 1, maxLength: 6 },
+  )
+  .map((modules) => {
+    const edges: { id: string; source: string; sourcePort: string; target: string }[] = [];
+    const mods = modules.map((cards, m) => ({
+      id: `m${m}`,
+      name: `Module ${m + 1}`,
+      cards: cards.map((c, i) => {
+        const id = `m${m}c${i}`;
+        const parsed = c.def.config.parse(c.config);
+        for (const port of c.def.ports(parsed, { flowKind: 'chatbot' }))
+          edges.push({ id: `e${edges.length}`, source: id, sourcePort: port.id, target: `m${(m + 1) % modules.length}` });
+        return { id, type: c.def.type, version: c.def.version, config: c.config };
+      }),
+    }));
+    return { formatVersion: GRAPH_FORMAT_VERSION, kind: 'chatbot' as const, bot: { scope: 'line' }, triggers: [], modules: mods, entryModuleId: 'm0', edges };
+  });
 
 const roundTrip = (g: unknown) => {
   const first = parseStoredGraph(JSON.parse(JSON.stringify(g)));

@@ -31,8 +31,28 @@ const pause = defineNode({
 const lineOnly = defineNode({ ...pause, type: 'test.line_only', waits: false, channels: ['line'], flowKinds: ['journey', 'chatbot'] });
 const lastCard = defineNode({ ...pause, type: 'test.last', flowKinds: ['chatbot'], placement: { last: true, notWith: ['test.alone'] } });
 const aloneCard = defineNode({ ...pause, type: 'test.alone', flowKinds: ['chatbot'], ports: () => [], terminal: true, placement: { alone: true } });
-const cartCard = defineNode({ ...pause, type: 'test.cart', flowKinds: ['chatbot'], ports: () => [], placement: { maxPerModule: 1, botPurpose: 'cart_remarketing' } });
-const v2Tag = defineNode({ ...tagAction, version: 2, config: z.object({ tags: field(z.array(z.string()).default([]), t('Tags', '標籤')) }) });
+const cartCard = defineNode({
+  ...pause,
+  type: 'test.cart',
+  flowKinds: ['chatbot'],
+  ports: () => [],
+  placement: { maxPerModule: 1, botPurpose: 'cart_remarketing' },
+});
+const v2Tag = defineNode({
+  type: 'action.tag',
+  version: 2,
+  category: 'action',
+  flowKinds: ['journey'],
+  channels: 'any',
+  label: t('Tags v2', '標籤 v2'),
+  description: t('Test version 2', '測試'),
+  icon: 'tags',
+  config: z.object({ tags: field(z.array(z.string()).default([]), t('Tags', '標籤')) }),
+  defaultConfig: {},
+  examples: [{ name: 'x', config: { tags: ['a'] } }],
+  ports: () => [NEXT_PORT],
+  needs: ['tags'],
+});
 
 const catalogue = new Catalogue([textMessage, tagAppliedTrigger, tagAction, v2Tag, pause, lineOnly, lastCard, aloneCard, cartCard]);
 const check = (graph: unknown, extra = {}) => validateGraph(graph, { catalogue, ...extra });
@@ -68,15 +88,22 @@ describe('validateGraph', () => {
     expect(check(journey()).ok).toBe(true);
   });
 
-  it.each([null, undefined, 42, 'x', [], {}, { formatVersion: 2 }, { formatVersion: 2, kind: 'journey', nodes: 'no' }, { formatVersion: 1, kind: 'chatbot', modules: [7] }])(
-    'never throws on malformed input %#, returning structural errors',
-    (raw) => {
-      const result = check(raw);
-      expect(result.ok).toBe(false);
-      expect(result.issues.length).toBeGreaterThan(0);
-      for (const i of result.issues) expect(i.message.en).not.toMatch(/^\s*\[|ZodError/);
-    },
-  );
+  it.each([
+    null,
+    undefined,
+    42,
+    'x',
+    [],
+    {},
+    { formatVersion: 2 },
+    { formatVersion: 2, kind: 'journey', nodes: 'no' },
+    { formatVersion: 1, kind: 'chatbot', modules: [7] },
+  ])('never throws on malformed input %#, returning structural errors', (raw) => {
+    const result = check(raw);
+    expect(result.ok).toBe(false);
+    expect(result.issues.length).toBeGreaterThan(0);
+    for (const i of result.issues) expect(i.message.en).not.toMatch(/^\s*\[|ZodError/);
+  });
 
   it('names the node of a structural error in the raw input', () => {
     const g = journey();
@@ -86,16 +113,19 @@ describe('validateGraph', () => {
 
   it('reports unknown node types and versions', () => {
     const g = journey();
-    (g.nodes as { type: string; version: number }[])[0] = { ...(g.nodes as never[])[0], type: 'acme.mystery' } as never;
-    (g.nodes as { version: number }[])[1]!.version = 7;
+    const nodes = g.nodes as { type: string; version: number }[];
+    nodes[0]!.type = 'acme.mystery';
+    nodes[1]!.version = 7;
     expect(codes(g)).toEqual(expect.arrayContaining(['error:unknown_node_type:w', 'error:unknown_node_version:tag']));
   });
 
   it('validates configs with the node type version the graph was saved with', () => {
     const g = journey();
-    (g.nodes as { version: number; config: unknown }[])[1] = { ...(g.nodes as never[])[1], version: 2, config: { tags: ['x'] } } as never;
+    const tag = (g.nodes as { version: number; config: unknown }[])[1]!;
+    tag.version = 2;
+    tag.config = { tags: ['x'] };
     expect(check(g).ok).toBe(true);
-    (g.nodes as { version: number }[])[1]!.version = 1;
+    tag.version = 1;
     expect(check(g).ok).toBe(true); // v1 also has defaults for op
   });
 
@@ -104,7 +134,11 @@ describe('validateGraph', () => {
     (g.nodes as { config: unknown }[])[1]!.config = { op: 'explode', tags: [] };
     const issues = check(g).issues.filter((i) => i.nodeId === 'tag' && i.severity === 'error');
     expect(issues).toEqual([
-      expect.objectContaining({ code: 'invalid_config', path: ['config', 'op'], message: expect.objectContaining({ en: 'Action must be one of: "add", "remove".' }) }),
+      expect.objectContaining({
+        code: 'invalid_config',
+        path: ['config', 'op'],
+        message: expect.objectContaining({ en: 'Action must be one of: "add", "remove".' }),
+      }),
     ]);
     (g.nodes as { config: unknown }[])[1]!.config = { op: 'add', tags: [] };
     expect(check(g).issues.find((i) => i.nodeId === 'tag' && i.severity === 'error')).toMatchObject({
@@ -175,7 +209,13 @@ describe('validateGraph', () => {
   it('checks journey settings: conditions, quiet hours, re-entry', () => {
     const g = journey({
       settings: {
-        exitConditions: [{ id: 'x1', label: 'Bought', when: { kind: 'condition', condition: { op: 'and', items: [{ criterion: 'attribute', key: 'ltv', type: 'number', op: 'gt' }] } } }],
+        exitConditions: [
+          {
+            id: 'x1',
+            label: 'Bought',
+            when: { kind: 'condition', condition: { op: 'and', items: [{ criterion: 'attribute', key: 'ltv', type: 'number', op: 'gt' }] } },
+          },
+        ],
         quietHours: { start: '22:00', end: '22:00' },
         reentry: { mode: 'afterCooldown', cooldown: { amount: 0, unit: 'days' } },
       },
@@ -199,7 +239,18 @@ describe('validateGraph', () => {
 
 describe('validateGraph on chatbots', () => {
   it('requires every module button to lead to a module, and links to existing modules', () => {
-    const bot = chatbot([{ id: 'm1', name: 'Hi', cards: [text('c1', [{ id: 'b1', label: 'Menu', action: { kind: 'module' } }, { id: 'b2', label: 'Site', action: { kind: 'url', url: 'https://x.co' } }])] }]);
+    const bot = chatbot([
+      {
+        id: 'm1',
+        name: 'Hi',
+        cards: [
+          text('c1', [
+            { id: 'b1', label: 'Menu', action: { kind: 'module' } },
+            { id: 'b2', label: 'Site', action: { kind: 'url', url: 'https://x.co' } },
+          ]),
+        ],
+      },
+    ]);
     expect(codes(bot)).toEqual(['error:missing_target:c1']);
     const linked = { ...bot, edges: [{ id: 'e1', source: 'c1', sourcePort: 'button:b1', target: 'm9' }] };
     expect(codes(linked)).toEqual(['error:dangling_edge:c1']);
@@ -244,9 +295,23 @@ describe('validateGraph on chatbots', () => {
 
   it('applies the strictest channel of an all-scope bot (LINE buttons template text ≤ 160)', () => {
     const long = 'x'.repeat(161);
-    const bot = chatbot([{ id: 'm1', name: 'A', cards: [{ ...text('c1', [{ id: 'b', label: 'Go', action: { kind: 'url', url: 'https://x.co' } }]), config: { text: long, buttons: [{ id: 'b', label: 'Go', action: { kind: 'url', url: 'https://x.co' } }] } }] }], {
-      bot: { scope: 'all' },
-    });
+    const bot = chatbot(
+      [
+        {
+          id: 'm1',
+          name: 'A',
+          cards: [
+            {
+              ...text('c1', [{ id: 'b', label: 'Go', action: { kind: 'url', url: 'https://x.co' } }]),
+              config: { text: long, buttons: [{ id: 'b', label: 'Go', action: { kind: 'url', url: 'https://x.co' } }] },
+            },
+          ],
+        },
+      ],
+      {
+        bot: { scope: 'all' },
+      },
+    );
     expect(check(bot).issues).toEqual([expect.objectContaining({ code: 'too_long', channel: 'line', path: ['config', 'text'], nodeId: 'c1', moduleId: 'm1' })]);
     expect(check(bot).issues[0]?.message.en).toBe('Message text has 161 characters; LINE allows at most 160.');
   });

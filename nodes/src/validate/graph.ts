@@ -350,22 +350,17 @@ function checkEdges(graph: FlowGraph, placed: Map<string, Placed>, push: Push) {
           path: ['ports', port.id],
           message: m(`"${port.label.en}" in "${p.name}" does not lead to a module.`, `「${p.name}」的「${port.label['zh-Hant']}」尚未指定模組。`),
         });
-      } else if (['next', 'branch', 'success', 'event'].includes(port.role)) {
+      } else if (graph.kind === 'journey' && ['next', 'branch', 'success', 'event'].includes(port.role)) {
+        // In a chatbot an unlinked timeout, free-text or outcome port has a defined default: the session ends or keywords apply.
         push({
           ...where,
           severity: 'warning',
           code: 'missing_output',
           path: ['ports', port.id],
-          message:
-            graph.kind === 'journey'
-              ? m(
-                  `Nothing follows "${port.label.en}" of "${p.name}": contacts leaving there end the journey.`,
-                  `「${p.name}」的「${port.label['zh-Hant']}」之後沒有節點,走到這裡的顧客會結束旅程。`,
-                )
-              : m(
-                  `Nothing follows "${port.label.en}" of "${p.name}": the conversation ends there.`,
-                  `「${p.name}」的「${port.label['zh-Hant']}」之後沒有模組,對話會在此結束。`,
-                ),
+          message: m(
+            `Nothing follows "${port.label.en}" of "${p.name}": contacts leaving there end the journey.`,
+            `「${p.name}」的「${port.label['zh-Hant']}」之後沒有節點,走到這裡的顧客會結束旅程。`,
+          ),
         });
       }
     }

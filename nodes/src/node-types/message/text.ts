@@ -25,7 +25,8 @@ export const textMessage = defineNode({
   type: 'message.text',
   version: 1,
   category: 'message',
-  flowKinds: ['chatbot', 'journey'],
+  // Journeys send text through message.send, which adds channel strategy and delivery outcomes.
+  flowKinds: ['chatbot'],
   channels: ['line', 'messenger', 'instagram', 'whatsapp', 'webchat'],
   label: t('Text + buttons', '文字訊息'),
   description: t(
@@ -42,7 +43,7 @@ export const textMessage = defineNode({
       config: {
         text: 'What would you like to do?',
         buttons: [
-          { id: 'b1', label: 'See menu', action: { kind: 'module' } },
+          { id: 'b1', label: 'See menu', action: { kind: 'module', tags: ['menu_clicked'] } },
           { id: 'b2', label: 'Our website', action: { kind: 'url', url: 'https://example.com/?utm_source=bot' } },
         ],
       },
@@ -127,7 +128,14 @@ export const textMessage = defineNode({
       field: t('Button label', '按鈕名稱'),
       source: 'LINE action label',
     },
-    { path: 'buttons[].action.tags', measure: 'items', max: 5, field: t('Tags on click', '點擊貼標'), source: '§4.1.1' },
+    {
+      path: 'buttons[].action.tags',
+      measure: 'items',
+      max: 5,
+      channels: ['line', 'messenger', 'instagram', 'whatsapp'],
+      field: t('Tags on click', '點擊貼標'),
+      source: '§4.1.1',
+    },
     { path: 'buttons[].action.url', measure: 'chars', max: 1000, channels: ['line'], field: t('Button URL', '按鈕網址'), source: 'LINE URI action' },
   ],
   placeholders: ['text', 'buttons[].action.url'],
@@ -148,8 +156,9 @@ export const textMessage = defineNode({
         issues.push({
           path: ['buttons', i, 'action', 'tags'],
           channel: 'webchat',
+          severity: 'warning',
           code: 'channel_rule',
-          message: t('Web chat buttons cannot apply tags.', '網站對話插件的按鈕無法貼標籤。'),
+          message: t('Web chat buttons cannot apply tags; these tags will be ignored.', '網站對話插件的按鈕無法貼標籤,這些標籤將被忽略。'),
         });
       }
     });
