@@ -11,8 +11,10 @@ export interface NodeTypeSummary {
   flowKinds: readonly FlowKind[];
   channels: 'any' | readonly ChannelKind[];
   botScopes: readonly BotScope[];
-  /** Ports of the default config. */
+  /** Ports of the default config, in the first flow kind listed. */
   ports: PortSpec[];
+  /** Ports of the default config in each flow kind the node supports (some differ, e.g. hand-off). */
+  portsByFlowKind: Partial<Record<FlowKind, PortSpec[]>>;
   label: LocalizedText;
   description: LocalizedText;
   icon: string;
@@ -35,6 +37,7 @@ export function describeNodeType(def: AnyNodeDefinition): NodeTypeSummary {
     channels: def.channels,
     botScopes: def.flowKinds.includes('chatbot') ? scopesOf(def) : [],
     ports: parsed.success ? def.ports(parsed.data, { flowKind }) : [],
+    portsByFlowKind: Object.fromEntries(def.flowKinds.map((kind) => [kind, parsed.success ? def.ports(parsed.data, { flowKind: kind }) : []])),
     label: def.label,
     description: def.description,
     icon: def.icon,
