@@ -1,8 +1,8 @@
-import { CHANNEL_LABELS, type ChannelKind, t } from '@omniflow/schemas';
+import { CHANNEL_LABELS, t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, type NodeIssue, type PortSpec } from '../../define.ts';
 import { field } from '../../form.ts';
-import { SYSTEM_MODULES } from '../shared/button-action.ts';
+import { SYSTEM_MODULE_CHANNELS, SYSTEM_MODULES } from '../shared/button-action.ts';
 
 // §4.1.23 System modules. Member center and coupon wallet work on LINE and WhatsApp; phone binding and the
 // 91APP presets on LINE only. The member-center link is valid for 30 minutes; the 91APP presets' text
@@ -10,15 +10,6 @@ import { SYSTEM_MODULES } from '../shared/button-action.ts';
 // bound, failed) to modules.
 
 type SystemModule = (typeof SYSTEM_MODULES)[number];
-
-export const SYSTEM_MODULE_CHANNELS: Readonly<Record<SystemModule, readonly ChannelKind[]>> = {
-  member_center: ['line', 'whatsapp'],
-  coupon_wallet: ['line', 'whatsapp'],
-  phone_binding: ['line'],
-  '91app_member_card': ['line'],
-  '91app_shipping': ['line'],
-  '91app_hot_products': ['line'],
-};
 
 const MODULE_NAMES: Readonly<Record<SystemModule, { en: string; 'zh-Hant': string }>> = {
   member_center: t('Member center', '會員中心'),

@@ -1,9 +1,19 @@
-import { AttributeKey, t } from '@omniflow/schemas';
+import { AttributeKey, type ChannelKind, t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { field } from '../../form.ts';
 
 /** System modules a button can open (§4.1.23). */
 export const SYSTEM_MODULES = ['member_center', 'coupon_wallet', 'phone_binding', '91app_member_card', '91app_shipping', '91app_hot_products'] as const;
+
+/** Channels each system module works on (§4.1.23). */
+export const SYSTEM_MODULE_CHANNELS: Readonly<Record<(typeof SYSTEM_MODULES)[number], readonly ChannelKind[]>> = {
+  member_center: ['line', 'whatsapp'],
+  coupon_wallet: ['line', 'whatsapp'],
+  phone_binding: ['line'],
+  '91app_member_card': ['line'],
+  '91app_shipping': ['line'],
+  '91app_hot_products': ['line'],
+};
 
 /**
  * What a chatbot button does (§4.1.1 "button actions"): go to a module (routed by the button's port),

@@ -1,6 +1,6 @@
-import { CHANNEL_LABELS, type ChannelKind, t } from '@omniflow/schemas';
+import { CHANNEL_LABELS, t } from '@omniflow/schemas';
 import type { NodeCheckContext, NodeIssue } from '../../define.ts';
-import { type ButtonAction, isUrlLike, type SYSTEM_MODULES } from './button-action.ts';
+import { type ButtonAction, isUrlLike, SYSTEM_MODULE_CHANNELS } from './button-action.ts';
 import { saveAttributeIssues } from './cards-attributes.ts';
 import { requiredIssue } from './cards-media.ts';
 
@@ -10,16 +10,6 @@ import { requiredIssue } from './cards-media.ts';
 
 /** Channels where a click can apply tags (§4.1.1 (c)); tag limits apply only there. */
 export const TAGGING_CHANNELS = ['line', 'messenger', 'instagram', 'whatsapp'] as const;
-
-/** Channels each system module works on (§4.1.23). */
-export const SYSTEM_MODULE_CHANNELS: Readonly<Record<(typeof SYSTEM_MODULES)[number], readonly ChannelKind[]>> = {
-  member_center: ['line', 'whatsapp'],
-  coupon_wallet: ['line', 'whatsapp'],
-  phone_binding: ['line'],
-  '91app_member_card': ['line'],
-  '91app_shipping': ['line'],
-  '91app_hot_products': ['line'],
-};
 
 /**
  * Tags on click work on FB, LINE, IG and WhatsApp only (§4.1.1 (c), §6.5). Stored tags are harmless on
