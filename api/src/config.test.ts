@@ -1,0 +1,24 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configFromEnv } from './config.ts';
+
+describe('configFromEnv', () => {
+  it('defaults to port 3000 and ./data', () => {
+    expect(configFromEnv({})).toEqual({ port: 3000, host: '0.0.0.0', dataDir: resolve('data'), adminEmail: undefined, logLevel: 'info', trustProxy: false });
+  });
+
+  it('reads PORT, OMNIFLOW_DATA_DIR, OMNIFLOW_ADMIN_EMAIL and OMNIFLOW_TRUST_PROXY', () => {
+    const config = configFromEnv({
+      PORT: '8080',
+      OMNIFLOW_DATA_DIR: '/srv/omniflow',
+      OMNIFLOW_ADMIN_EMAIL: 'ops@example.com',
+      OMNIFLOW_TRUST_PROXY: '10.0.0.0/8',
+    });
+    expect(config).toMatchObject({ port: 8080, dataDir: '/srv/omniflow', adminEmail: 'ops@example.com', trustProxy: '10.0.0.0/8' });
+    expect(configFromEnv({ OMNIFLOW_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+  });
+
+  it.each(['http', '-1', '70000', '3.5'])('refuses PORT=%s', (port) => {
+    expect(() => configFromEnv({ PORT: port })).toThrow(/PORT must be a port number/);
+  });
+});

@@ -1,0 +1,33 @@
+import { resolve } from 'node:path';
+
+/** Settings read from the environment (see api/README.md). */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** Holds the SQLite database (omniflow.db); created if missing. */
+  dataDir: string;
+  /** Email of the admin created on first start. */
+  adminEmail: string | undefined;
+  logLevel: string;
+  /** Fastify's trustProxy: behind a reverse proxy, take the client ip and https from X-Forwarded-* headers. */
+  trustProxy: boolean | string;
+}
+
+export function configFromEnv(env: Record<string, string | undefined> = process.env): ServerConfig {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: resolve(env.OMNIFLOW_DATA_DIR ?? './data'),
+    adminEmail: env.OMNIFLOW_ADMIN_EMAIL || undefined,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    trustProxy: parseTrustProxy(env.OMNIFLOW_TRUST_PROXY),
+  };
+}
+
+/** "true", "false", or comma-separated addresses/CIDRs of the trusted proxies. */
+function parseTrustProxy(value: string | undefined): boolean | string {
+  if (value === undefined || value === '' || value === 'false') return false;
+  return value === 'true' ? true : value;
+}

@@ -1,0 +1,36 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import BetterSqlite3 from 'better-sqlite3';
+import { PrismaClient } from '../generated/prisma/client.ts';
+import { type MigrationResult, migrateSqlite, readMigrations } from './migrate.ts';
+
+export type { PrismaClient };
+
+export const DATABASE_FILE = 'omniflow.db';
+
+export interface OpenedDatabase {
+  prisma: PrismaClient;
+  file: string;
+  migrations: MigrationResult;
+}
+
+/**
+ * Opens (creating if needed) the SQLite database in `dataDir`, brings its schema up to date with
+ * the committed migrations, then connects Prisma to it through the better-sqlite3 driver adapter.
+ */
+export async function openDatabase(dataDir: string, migrationsDir?: string): Promise<OpenedDatabase> {
+  const dir = resolve(dataDir);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, DATABASE_FILE);
+  const db = new BetterSqlite3(file);
+  let migrations: MigrationResult;
+  try {
+    migrations = migrateSqlite(db, readMigrations(migrationsDir));
+  } finally {
+    db.close();
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 10_000 }) });
+  await prisma.$connect();
+  return { prisma, file, migrations };
+}

@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import fastifyCookie from '@fastify/cookie';
+import { type Catalogue, loadCatalogue, pluginsFromEnv, pluginsFromPackageJson } from '@omniflow/nodes';
+import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { type AppServices, contextFactory } from './context.ts';
+import type { MigrationResult } from './db/migrate.ts';
+import { openDatabase, type PrismaClient } from './db/open.ts';
+import { type AppRouter, appRouter } from './router/index.ts';
+import { ensureFirstAdmin } from './services/users.ts';
+
+export const API_VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+const REPO_ROOT = new URL('../../', import.meta.url).pathname;
+
+/** The node catalogue: built-ins plus the plugins of the root package.json and OMNIFLOW_PLUGINS. */
+export function loadInstalledCatalogue(): Promise<Catalogue> {
+  return loadCatalogue([...new Set([...pluginsFromPackageJson(REPO_ROOT), ...pluginsFromEnv()])]);
+}
+
+/** The HTTP app: tRPC at /trpc and a health check at /healthz. */
+export async function buildApp(
+  services: AppServices,
+  options: { logger?: boolean | { level: string }; trustProxy?: boolean | string } = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: options.trustProxy ?? false,
+    // Graphs can be large (thousands of nodes); tRPC GET batches put inputs in the URL.
+    bodyLimit: 16 * 1024 * 1024,
+    routerOptions: { maxParamLength: 5000 },
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: contextFactory(services),
+      onError({ path, error }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR') app.log.error({ err: error.cause ?? error, path }, 'tRPC procedure failed');
+      },
+    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  });
+  app.get('/healthz', async (_request, reply) => {
+    try {
+      await services.prisma.$queryRaw`SELECT 1`;
+      return { ok: true, version: API_VERSION, db: 'ok' };
+    } catch (err) {
+      app.log.error({ err }, 'health check: database unreachable');
+      return reply.code(503).send({ ok: false, version: API_VERSION, db: 'error' });
+    }
+  });
+  return app;
+}
+
+export interface StartOptions {
+  port: number;
+  host?: string;
+  dataDir: string;
+  adminEmail?: string | undefined;
+  logger?: boolean | { level: string };
+  trustProxy?: boolean | string;
+  catalogue?: Catalogue;
+  now?: () => Date;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  prisma: PrismaClient;
+  url: string;
+  port: number;
+  migrations: MigrationResult;
+  /** Set on the first start only: the generated admin credentials, to show once. */
+  firstAdmin: { email: string; password: string } | null;
+  close(): Promise<void>;
+}
+
+/** Migrates the database, creates the first admin if needed, loads the catalogue and listens. */
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const catalogue = options.catalogue ?? (await loadInstalledCatalogue());
+  const { prisma, migrations } = await openDatabase(options.dataDir);
+  try {
+    const firstAdmin = await ensureFirstAdmin(prisma, options.adminEmail);
+    const app = await buildApp(
+      { prisma, catalogue, ...(options.now ? { now: options.now } : {}) },
+      {
+        logger: options.logger ?? false,
+        trustProxy: options.trustProxy ?? false,
+      },
+    );
+    await app.listen({ port: options.port, host: options.host ?? '0.0.0.0' });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : options.port;
+    return {
+      app,
+      prisma,
+      url: `http://localhost:${port}`,
+      port,
+      migrations,
+      firstAdmin,
+      close: async () => {
+        await app.close();
+        await prisma.$disconnect();
+      },
+    };
+  } catch (e) {
+    await prisma.$disconnect();
+    throw e;
+  }
+}
