@@ -65,7 +65,14 @@ function v1ToV2(g: Json): Json {
 
 const UPGRADES: Readonly<Record<number, Upgrade>> = { 1: v1ToV2 };
 
-export type ParsedGraph = { ok: true; graph: FlowGraph; upgradedFrom?: number } | { ok: false; error: { path: (string | number)[]; message: string }[] };
+/** A structural problem; `issue` is the schema's own finding, for callers that phrase messages themselves. */
+export interface GraphParseError {
+  path: (string | number)[];
+  message: string;
+  issue?: z.core.$ZodIssue;
+}
+
+export type ParsedGraph = { ok: true; graph: FlowGraph; upgradedFrom?: number } | { ok: false; error: GraphParseError[] };
 
 /** The format version a stored graph claims; `version` was the v1 field name. */
 export function storedFormatVersion(raw: unknown): number | undefined {
@@ -93,9 +100,9 @@ export function parseStoredGraph(raw: unknown): ParsedGraph {
     const message = e instanceof z.ZodError ? (e.issues[0]?.message ?? 'malformed') : String(e);
     return { ok: false, error: [{ path: [], message: `Could not upgrade the graph from format ${from}: ${message}` }] };
   }
-  const parsed = FlowGraph.safeParse(g);
+  const parsed = FlowGraph.safeParse(g, { reportInput: true });
   if (!parsed.success) {
-    return { ok: false, error: parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })) };
+    return { ok: false, error: parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message, issue: i })) };
   }
   return from === GRAPH_FORMAT_VERSION ? { ok: true, graph: parsed.data } : { ok: true, graph: parsed.data, upgradedFrom: from };
 }

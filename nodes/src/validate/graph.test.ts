@@ -108,7 +108,12 @@ describe('validateGraph', () => {
   it('names the node of a structural error in the raw input', () => {
     const g = journey();
     (g.nodes as unknown[])[1] = { id: 'tag', type: 'action.tag', version: 'one', config: {} };
-    expect(check(g).issues[0]).toMatchObject({ code: 'invalid_graph', nodeId: 'tag', path: ['nodes', 1, 'version'] });
+    expect(check(g).issues[0]).toMatchObject({
+      code: 'invalid_graph',
+      nodeId: 'tag',
+      path: ['nodes', 1, 'version'],
+      message: { en: "The flow's structure is invalid: nodes › #2 › version should be a number." },
+    });
   });
 
   it('reports unknown node types and versions', () => {

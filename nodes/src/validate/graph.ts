@@ -3,7 +3,7 @@ import {
   BOT_SCOPE_CHANNELS,
   CHANNEL_LABELS,
   type ChannelKind,
-  type FlowGraph,
+  FlowGraph,
   type LocalizedText,
   listNodes,
   type NodeLocation,
@@ -17,6 +17,10 @@ import { cyclicComponents } from '../graph/cycles.ts';
 import { edgesBySource } from '../graph/edges-by-source.ts';
 import { reachableFrom } from '../graph/reachable-from.ts';
 import { validateNodeConfig } from './node.ts';
+import { describeZodIssue } from './zod-issues.ts';
+
+/** Marks a schema message as being about the flow's stored structure, not a form field. */
+const prefix = (text: LocalizedText): LocalizedText => ({ en: `The flow's structure is invalid: ${text.en}`, 'zh-Hant': `流程結構有誤:${text['zh-Hant']}` });
 
 export interface ValidateGraphOptions {
   catalogue: Catalogue;
@@ -76,10 +80,9 @@ function validate(raw: unknown, options: ValidateGraphOptions): GraphValidation 
         code: 'invalid_graph',
         path: e.path,
         ...locate(raw, e.path),
-        message: m(
-          `The flow's structure is invalid at ${e.path.join('.') || 'the top level'}: ${e.message}`,
-          `流程結構在 ${e.path.join('.') || '最上層'} 有誤:${e.message}`,
-        ),
+        message: e.issue
+          ? prefix(describeZodIssue(FlowGraph, e.issue))
+          : m(`The flow's structure is invalid at ${e.path.join('.') || 'the top level'}: ${e.message}`, `流程結構在 ${e.path.join('.') || '最上層'} 有誤:${e.message}`),
       })),
     };
   }

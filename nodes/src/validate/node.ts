@@ -15,7 +15,7 @@ export interface NodeConfigResult {
 /** Validates one node's config: schema, limits, placeholders and the node's own checks. Never throws. */
 export function validateNodeConfig(def: AnyNodeDefinition, raw: unknown, ctx: NodeCheckContext): NodeConfigResult {
   const schema: z.ZodType = def.config;
-  const parsed = schema.safeParse(raw);
+  const parsed = schema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     return {
       issues: parsed.error.issues.map((issue) => ({
