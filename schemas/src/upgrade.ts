@@ -102,7 +102,10 @@ export function parseStoredGraph(raw: unknown): ParsedGraph {
   }
   const parsed = FlowGraph.safeParse(g, { reportInput: true });
   if (!parsed.success) {
-    return { ok: false, error: parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message, issue: i })) };
+    return {
+      ok: false,
+      error: parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message, issue: i })),
+    };
   }
   return from === GRAPH_FORMAT_VERSION ? { ok: true, graph: parsed.data } : { ok: true, graph: parsed.data, upgradedFrom: from };
 }
