@@ -28,6 +28,7 @@ export { edgesBySource } from './graph/edges-by-source.ts';
 export { reachableFrom } from './graph/reachable-from.ts';
 export { applicableLimits, checkLimits, measure } from './limits.ts';
 export * from './node-types/index.ts';
+export * from './node-types/shared/flex/index.ts';
 export { loadCatalogue, type NodePlugin, pluginsFromEnv, pluginsFromPackageJson } from './plugins.ts';
 export * from './run-context.ts';
 export { type CountMode, containsEmoji, textLength } from './text-length.ts';

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Catalogue } from './catalogue.ts';
 import type { AnyNodeDefinition } from './define.ts';
 import { builtinCatalogue } from './node-types/index.ts';
@@ -44,7 +42,9 @@ export function pluginsFromEnv(env: Record<string, string | undefined> = process
 /** Plugin specifiers listed under `omniflow.plugins` in `dir`/package.json (the deployment's own). */
 export function pluginsFromPackageJson(dir: string = process.cwd()): string[] {
   try {
-    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { omniflow?: { plugins?: unknown } };
+    // Looked up at call time, not imported, so this package still loads in a browser (studio, Storybook).
+    const fs = process.getBuiltinModule('node:fs');
+    const pkg = JSON.parse(fs.readFileSync(`${dir.replace(/\/$/, '')}/package.json`, 'utf8')) as { omniflow?: { plugins?: unknown } };
     const list = pkg.omniflow?.plugins;
     return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string') : [];
   } catch {
