@@ -82,7 +82,10 @@ function validate(raw: unknown, options: ValidateGraphOptions): GraphValidation 
         ...locate(raw, e.path),
         message: e.issue
           ? prefix(describeZodIssue(FlowGraph, e.issue))
-          : m(`The flow's structure is invalid at ${e.path.join('.') || 'the top level'}: ${e.message}`, `流程結構在 ${e.path.join('.') || '最上層'} 有誤:${e.message}`),
+          : m(
+              `The flow's structure is invalid at ${e.path.join('.') || 'the top level'}: ${e.message}`,
+              `流程結構在 ${e.path.join('.') || '最上層'} 有誤:${e.message}`,
+            ),
       })),
     };
   }
