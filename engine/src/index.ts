@@ -1,1 +1,32 @@
-export {};
+// @omniflow/engine — trigger matching, the run interpreter and the embedded durable runtime (SQLite).
+// The Temporal runtime and the channel adapters come later and plug into the same interfaces:
+// ContactStore (internal effects), EffectHandler (external effects) and Clock (time).
+export { type Clock, type ClockTimer, ManualClock, ScaledClock, SystemClock } from './clock.ts';
+export {
+  type AttributeWrite,
+  type ContactStore,
+  type ContactStoreOptions,
+  MemoryContactStore,
+  type PointsChange,
+  SqliteContactStore,
+  type WriteMeta,
+} from './contacts/contact-store.ts';
+export { type Effect, type EffectHandler, type EffectKind, type EffectResult, type HttpResult, RecordingEffectHandler } from './effects.ts';
+export {
+  type ContactEvent,
+  createEmbeddedEngine,
+  EmbeddedEngine,
+  type EmbeddedEngineOptions,
+  type EntryResult,
+  eventMatches,
+  type InFlightPolicy,
+  type NodeStats,
+  type PublishPolicy,
+  type RunRecord,
+  type TimelineStep,
+} from './embedded/engine.ts';
+export { CompiledFlow } from './interpreter/compiled-flow.ts';
+export { type EffectIntent, type EmittedEvent, executeNode, type RunState, type StepExecution } from './interpreter/execute-node.ts';
+export { type SimulateOptions, type SimulationResult, simulate } from './simulate.ts';
+export { type KeywordFilter, KeywordMatcher, type KeywordMode, type KeywordRule, normaliseText } from './triggers/keyword-matcher.ts';
+export { type TriggerContext, TriggerIndex, type TriggerMatch } from './triggers/trigger-index.ts';

@@ -2,6 +2,7 @@
 // custom node types, graph validation, the §5 placeholder language, and the run-context contract.
 export { Catalogue } from './catalogue.ts';
 export { checkConditionGroup } from './conditions.ts';
+export { type ConditionFacts, type ConditionResult, type EvaluateOptions, evaluateCondition } from './conditions-eval.ts';
 export { formatPath, pathMatches, resolvePath, walkStrings } from './config-path.ts';
 export {
   type AnyNodeDefinition,

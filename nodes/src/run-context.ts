@@ -1,4 +1,4 @@
-import type { AttributeValue, ChannelKind, Customer, EventMatcher, RunStatus, TagSource } from '@omniflow/schemas';
+import type { AttributeValue, ChannelKind, Customer, EventMatcher, FlowKind, RunStatus, TagSource } from '@omniflow/schemas';
 import type { RenderMode } from './variables/template.ts';
 
 // What a node's `run` may ask of the engine. `run` never touches the database, the network or the
@@ -28,6 +28,8 @@ export interface OutboundMessage {
   /** The node's resolved config with placeholders rendered. */
   content: Readonly<Record<string, unknown>>;
   purpose: 'marketing' | 'transactional' | 'conversational';
+  /** The contact's identity to send on; omitted = the run's channel. */
+  channel?: ChannelKind;
 }
 
 export type SendResult = { ok: true; messageId: string; channel: ChannelKind } | { ok: false; reason: string; message: string; retryable: boolean };
@@ -44,10 +46,23 @@ export interface RunContext<Config> {
     isTest: boolean;
     vars: Readonly<Record<string, unknown>>;
   };
+  /** The flow the node runs in: its kind and settings the node needs. */
+  flow: {
+    kind: FlowKind;
+    /** The team time zone (§1.1): wall-clock times and date conditions are evaluated in it. */
+    timeZone: string;
+    /** Chatbots: how long user-input and quick-reply waits last (§2.1, default 60). */
+    inputExpiryMinutes: number;
+  };
   /** Deterministic per (run, step): pass it to every external effect. */
   idempotencyKey: string;
-  /** The event that resumed this node after a wait, if any. */
+  /**
+   * The event that resumed this node after a wait, if any: `timer` when the wait's time came, otherwise
+   * the inbound event (`reply`, `buttonClick`, `tagApplied`…) with its payload.
+   */
   resumedBy?: { type: string; payload: Readonly<Record<string, unknown>> };
+  /** What the node kept in its previous `wait` outcome (`state`), e.g. how many times it re-asked. */
+  waitState?: Readonly<Record<string, unknown>>;
   now(): Date;
   random(): number;
   /** Renders §5 placeholders against the contact, run variables and trigger. */
@@ -60,6 +75,8 @@ export interface RunContext<Config> {
     headers: Record<string, string>;
     body?: string;
     timeoutMs: number;
+    /** Authentication by stored secret (`{ kind, secretRef, … }`): the runtime resolves it, so no secret is in the flow. */
+    auth?: Readonly<Record<string, unknown>>;
   }): Promise<
     { ok: true; status: number; headers: Record<string, string>; body: string } | { ok: false; reason: 'timeout' | 'network' | 'blocked'; message: string }
   >;
@@ -95,7 +112,9 @@ export type NodeOutcome =
       /** Or wake on one of these events. */
       events?: readonly EventMatcher[];
       timeoutPort?: string;
+      /** Kept for the node and handed back as `ctx.waitState` when it resumes. */
+      state?: Record<string, unknown>;
       explanation?: string;
     }
-  | { kind: 'end'; status: Extract<RunStatus, 'completed' | 'exited' | 'goal_reached'>; explanation?: string }
+  | { kind: 'end'; status: Extract<RunStatus, 'completed' | 'exited' | 'goal_reached'>; reason?: string; explanation?: string }
   | { kind: 'fail'; reason: string; message: string; retryable: boolean; port?: string };

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const run = (...args: string[]) => execFileSync('npm', ['run', '-s', 'catalogue', '--', ...args], { cwd: root, encoding: 'utf8' });
 
-describe('npm run catalogue', () => {
+// Each case spawns npm and tsx, which takes seconds on a loaded CI machine.
+describe('npm run catalogue', { timeout: 60_000 }, () => {
   const list = JSON.parse(run('--json')) as Record<string, unknown>[];
 
   it('prints every node and trigger type as JSON, with the fields tools rely on', () => {

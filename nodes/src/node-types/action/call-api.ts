@@ -2,7 +2,10 @@ import { type ChannelKind, t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, type LimitRule, type NodeCheckContext, type NodeIssue } from '../../define.ts';
 import { field, ItemId } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
+import { renderTemplate } from '../../variables/template.ts';
 import { attributeRefIssues, duplicateIssues, isTemplated, jsonPathProblem, runVarNameIssues } from '../shared/ops-checks.ts';
+import { failedSend } from '../shared/run-helpers.ts';
 
 // §4.1.13 Call an API (chatbot card) and §4.2.9 (journey node). Secrets are never stored in the flow:
 // auth points at a stored secret by name (`secretRef`), and logs redact them. Retries (exponential backoff,
@@ -406,6 +409,104 @@ export const callApiAction = defineNode({
   placeholders: ['url', 'headers[].value', 'body', { path: 'messageTemplate', response: true }],
   check,
   placement: { last: true },
+  // Sends the request through ctx.http (an outbox effect: delivered at least once with the step's
+  // Idempotency-Key; the runtime resolves `auth` from its secret store and applies the SSRF guard).
+  run: async (ctx): Promise<NodeOutcome> => {
+    const c = ctx.config;
+    const headers: Record<string, string> = {};
+    for (const h of c.headers) headers[h.name] = ctx.render(h.value);
+    if (c.idempotencyKey) headers['Idempotency-Key'] = ctx.idempotencyKey;
+    const json = Object.entries(headers).some(([k, v]) => k.toLowerCase() === 'content-type' && v.includes('json')) || /^\s*[[{]/.test(c.body);
+    const result = await ctx.http({
+      method: c.method,
+      url: ctx.render(c.url, 'url'),
+      headers,
+      ...(c.method === 'GET' || c.body === '' ? {} : { body: ctx.render(c.body, json ? 'json' : 'text') }),
+      timeoutMs: c.timeoutMs,
+      ...(c.auth.kind === 'none' ? {} : { auth: c.auth }),
+    });
+    if (!result.ok) return { kind: 'next', port: result.reason === 'timeout' ? 'timeout' : 'failure', explanation: `${result.reason}: ${result.message}` };
+    let body: unknown;
+    try {
+      body = result.body === '' ? undefined : JSON.parse(result.body);
+    } catch {
+      body = undefined;
+    }
+    const success = c.successRule.kind === 'status2xx' ? result.status >= 200 && result.status < 300 : checkRule(c.successRule, body);
+    if (!success) return { kind: 'next', port: 'failure', explanation: `HTTP ${result.status}: not a success` };
+    const vars: Record<string, unknown> = {};
+    for (const m of c.responseMapping) {
+      const raw = jsonPath(body, m.path);
+      if (raw === undefined) continue;
+      const value = convert(raw, m.type);
+      if (value === undefined) continue;
+      if (m.target === 'run') vars[m.key] = value;
+      else await ctx.attributes.set(m.key, typeof value === 'object' && value !== null ? JSON.stringify(value) : (value as string | number | boolean));
+    }
+    if (ctx.flow.kind === 'chatbot' && c.messageTemplate.trim() !== '') {
+      const text = renderTemplate(c.messageTemplate, (p) =>
+        p.kind !== 'named' ? undefined : p.namespace === 'response' ? dotted(body, p.path) : ctx.render(`{{${p.namespace}:${p.path}}}`),
+      );
+      const sent = await ctx.send({ nodeType: 'message.text', content: { text, buttons: [] }, purpose: 'conversational' });
+      if (!sent.ok) return failedSend(sent);
+    }
+    return { kind: 'next', port: 'success', vars, explanation: `HTTP ${result.status}` };
+  },
   needs: ['http', 'attributes', 'send'],
   requiredFeatures: ['dynamic_api'],
 });
+
+/** Reads a value by the JSONPath subset the validator accepts: $.a.b, $.items[0].id, $['member-id']. */
+export function jsonPath(root: unknown, path: string): unknown {
+  let rest = path.startsWith('$') ? path.slice(1) : path.startsWith('.') || path.startsWith('[') ? path : `.${path}`;
+  let value = root;
+  const token = /^(?:\.([A-Za-z_$][\w$-]*)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]|\["((?:[^"\\]|\\.)*)"\])/;
+  while (rest.length > 0) {
+    const m = token.exec(rest);
+    if (!m) return undefined;
+    const key = m[1] ?? m[3] ?? m[4];
+    if (value === null || typeof value !== 'object') return undefined;
+    value = m[2] !== undefined ? (Array.isArray(value) ? value[Number(m[2])] : undefined) : (value as Record<string, unknown>)[key ?? ''];
+    rest = rest.slice(m[0].length);
+  }
+  return value;
+}
+
+function checkRule(rule: Extract<Config['successRule'], { kind: 'jsonPath' }>, body: unknown): boolean {
+  const value = jsonPath(body, rule.path);
+  switch (rule.op) {
+    case 'exists':
+      return value !== undefined && value !== null;
+    case 'isTrue':
+      return value === true || value === 'true';
+    case 'equals':
+      return value !== undefined && String(value) === rule.value;
+    case 'notEquals':
+      return value === undefined || String(value) !== rule.value;
+  }
+}
+
+function convert(raw: unknown, type: Config['responseMapping'][number]['type']): unknown {
+  switch (type) {
+    case 'json':
+      return raw;
+    case 'number': {
+      const n = typeof raw === 'number' ? raw : Number(raw);
+      return Number.isFinite(n) ? n : undefined;
+    }
+    case 'boolean':
+      return raw === true || raw === 'true' ? true : raw === false || raw === 'false' ? false : undefined;
+    default:
+      return typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+  }
+}
+
+/** {{response:data.items.0.id}}: a dotted path where numbers index arrays. */
+function dotted(root: unknown, path: string): unknown {
+  let value = root;
+  for (const part of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = Array.isArray(value) && /^\d+$/.test(part) ? value[Number(part)] : (value as Record<string, unknown>)[part];
+  }
+  return value;
+}

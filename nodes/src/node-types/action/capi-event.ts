@@ -2,6 +2,7 @@ import { t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, type NodeIssue } from '../../define.ts';
 import { field } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
 import { isNumberLiteral, isTemplated } from '../shared/ops-checks.ts';
 
 // §4.2.8 Meta Conversions API event, checked against PLATFORMS.md §4 (which wins on platform facts):
@@ -193,6 +194,27 @@ export const capiEventAction = defineNode({
       });
     }
     return issues;
+  },
+  // The event id is the step's idempotency key, so Meta dedupes a redelivered event (§4.2.8, §9.15).
+  run: async (ctx): Promise<NodeOutcome> => {
+    const c = ctx.config;
+    const identity = ctx.contact.identities.find(
+      (i) => i.channel === 'messenger' || i.channel === 'whatsapp' || i.channel === 'instagram' || i.channel === 'line',
+    );
+    if (!identity) return { kind: 'next', port: 'no_identity', explanation: 'No identity Meta can match' };
+    const sent = await ctx.capi.sendEvent({
+      datasetId: c.datasetId,
+      eventName: c.eventName,
+      actionSource: c.actionSource,
+      messagingChannel: c.messagingChannel,
+      eventId: ctx.idempotencyKey,
+      eventTime: Math.floor(ctx.now().getTime() / 1000),
+      customData: { ...c.customData, value: ctx.render(c.customData.value), orderId: ctx.render(c.customData.orderId) },
+      ...(ctx.run.isTest && c.testEventCode ? { testEventCode: c.testEventCode } : {}),
+    });
+    if (sent.ok) return { kind: 'next', port: 'sent', explanation: `${c.eventName} sent to dataset ${c.datasetId}` };
+    if (sent.reason === 'no_identity') return { kind: 'next', port: 'no_identity', explanation: sent.message };
+    return { kind: 'next', port: 'failed', explanation: `${sent.reason}: ${sent.message}` };
   },
   needs: ['capi'],
   requiredFeatures: ['social_ads_enhancement'],

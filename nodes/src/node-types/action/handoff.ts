@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineNode, type NodeIssue, type PortSpec } from '../../define.ts';
 import { field } from '../../form.ts';
 import { duplicateIssues } from '../shared/ops-checks.ts';
+import { stepTagSource } from '../shared/run-helpers.ts';
 
 // §4.1.24 Live-agent handoff module and §4.2.14 handoff / assign node (§1.10 contract). Offline members are
 // never auto-assigned. In a chatbot the module holds no other card (P4) and ends the bot session; its only
@@ -79,5 +80,20 @@ export const handoffAction = defineNode({
   },
   // P4: the live-agent module allows no other cards.
   placement: { alone: true },
+  run: async (ctx) => {
+    const { assignTo, order, tag } = ctx.config;
+    if (tag) await ctx.tags.apply([tag], stepTagSource(ctx));
+    const result = await ctx.conversation.handOff({ assignTo, order, note: ctx.render(ctx.config.note) });
+    const pendingForAnyone = assignTo.kind === 'pending';
+    if (ctx.flow.kind === 'chatbot') {
+      // §2.1: the live-agent module ends the bot session; nobody online routes to the fallback module.
+      if (result.assigned || pendingForAnyone)
+        return { kind: 'end', status: 'completed', reason: 'handoff', explanation: 'Handed off to a person; the bot session ends' };
+      return { kind: 'next', port: 'noAgent', explanation: 'Nobody online to take the conversation' };
+    }
+    if (result.assigned || pendingForAnyone)
+      return { kind: 'next', port: 'assigned', explanation: pendingForAnyone ? 'Pending for any agent' : 'Assigned to an agent' };
+    return { kind: 'next', port: 'noAgent', explanation: 'Nobody online to take the conversation' };
+  },
   needs: ['conversation'],
 });

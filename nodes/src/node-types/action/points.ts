@@ -44,6 +44,14 @@ export const pointsAction = defineNode({
     { path: 'amount', measure: 'number', min: 1, max: 1_000_000, field: t('Points', '點數'), source: '§4.2.7 (positive integer; ours: at most 1,000,000)' },
     { path: 'reason', measure: 'chars', min: 1, max: 200, field: t('Reason', '原因'), source: '§4.2.7; ledger reason ≤200 (§1.6)' },
   ],
+  run: async (ctx) => {
+    const { op, amount, reason } = ctx.config;
+    const result = await ctx.points.change(op, amount, ctx.render(reason));
+    if (result.ok) return { kind: 'next', port: 'next', explanation: `${op === 'add' ? 'Added' : 'Deducted'} ${amount} points; balance ${result.balance}` };
+    if (result.reason === 'insufficient' && op === 'deduct')
+      return { kind: 'next', port: 'insufficient', explanation: `Not enough points to deduct ${amount}` };
+    return { kind: 'next', port: 'no_phone', explanation: 'The contact has no phone number, so points cannot change' };
+  },
   needs: ['points'],
   requiredFeatures: ['loyalty_points'],
 });

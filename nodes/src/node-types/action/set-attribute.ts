@@ -108,6 +108,24 @@ export const setAttributeAction = defineNode({
     }
     return issues;
   },
+  run: async (ctx) => {
+    const { attributeKey: key, op } = ctx.config;
+    let value: string | number | null;
+    if (op === 'clear') value = null;
+    else if (op === 'now') value = ctx.now().toISOString();
+    else if (op === 'increment') {
+      const by = Number(ctx.render(ctx.config.value).trim());
+      const current = ctx.contact.attributes[key];
+      const base = current === undefined || current === null || current === '' ? 0 : Number(current);
+      if (!Number.isFinite(by) || !Number.isFinite(base)) {
+        return { kind: 'next', port: 'invalid', explanation: `Cannot increment "${key}" (${String(current)}) by "${ctx.config.value}"` };
+      }
+      value = base + by;
+    } else value = ctx.render(ctx.config.value);
+    const result = await ctx.attributes.set(key, value);
+    if (result !== 'ok') return { kind: 'next', port: 'invalid', explanation: `"${key}" not saved: ${result}` };
+    return { kind: 'next', port: 'next', explanation: `${key} = ${value === null ? '(cleared)' : JSON.stringify(value)}` };
+  },
   needs: ['attributes'],
   requiredFeatures: ['custom_attributes'],
 });

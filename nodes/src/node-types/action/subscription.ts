@@ -47,5 +47,12 @@ export const subscriptionAction = defineNode({
     return issues;
   },
   placement: { last: true },
+  run: async (ctx) => {
+    const status = ctx.config.op === 'subscribe' ? 'subscribed' : 'unsubscribed';
+    await ctx.conversation.setSubscription(status);
+    // In a chatbot the subscribe / unsubscribe module ends the conversation flow (§4.1.25).
+    if (ctx.flow.kind === 'chatbot') return { kind: 'end', status: 'completed', reason: status, explanation: `Contact ${status}; the bot session ends` };
+    return { kind: 'next', port: 'next', explanation: `Contact ${status}` };
+  },
   needs: ['conversation'],
 });

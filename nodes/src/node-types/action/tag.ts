@@ -2,6 +2,7 @@ import { t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, NEXT_PORT } from '../../define.ts';
 import { field } from '../../form.ts';
+import { stepTagSource } from '../shared/run-helpers.ts';
 
 // §4.2.5 Tag add / remove. The seed allows 5 tags per tagging point; journeys allow 20 (ours).
 
@@ -27,5 +28,11 @@ export const tagAction = defineNode({
   ],
   ports: () => [NEXT_PORT],
   limits: [{ path: 'tags', measure: 'items', min: 1, max: 20, field: t('Tags', '標籤'), source: '§4.2.5 (ours: max 20)' }],
+  run: async (ctx) => {
+    const { op, tags } = ctx.config;
+    if (op === 'add') await ctx.tags.apply(tags, stepTagSource(ctx));
+    else await ctx.tags.remove(tags);
+    return { kind: 'next', port: 'next', explanation: `${op === 'add' ? 'Applied' : 'Removed'} tags: ${tags.join(', ')}` };
+  },
   needs: ['tags'],
 });

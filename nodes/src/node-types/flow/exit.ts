@@ -28,5 +28,13 @@ export const exitNode = defineNode({
   ports: () => [],
   limits: [{ path: 'reason', measure: 'chars', max: 100, field: t('Reason', '結束原因'), source: '§4.2.17 (ours)' }],
   terminal: true,
+  // An explicit exit is the journey's designed end: the run completes with the exit's reason. `exited` is
+  // kept for journey-level exit conditions, which take a contact out early.
+  run: async (ctx) => ({
+    kind: 'end',
+    status: 'completed',
+    reason: ctx.config.reason || 'exit',
+    explanation: `Exit${ctx.config.reason ? `: ${ctx.config.reason}` : ''}`,
+  }),
   needs: [],
 });

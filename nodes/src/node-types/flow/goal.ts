@@ -29,5 +29,6 @@ export const goalNode = defineNode({
     { path: 'note', measure: 'chars', max: 500, field: t('Note', '備註'), source: '§4.2.16 (ours)' },
   ],
   terminal: true,
+  run: async (ctx) => ({ kind: 'end', status: 'goal_reached', reason: ctx.config.label, explanation: `Goal reached: ${ctx.config.label}` }),
   needs: [],
 });

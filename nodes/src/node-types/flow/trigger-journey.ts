@@ -69,5 +69,12 @@ export const triggerJourneyNode = defineNode({
       t('This variable is passed twice.', '此變數重複傳遞。'),
     ),
   ],
+  run: async (ctx) => {
+    const vars: Record<string, string> = {};
+    for (const v of ctx.config.variables) vars[v.name] = ctx.render(v.value);
+    const result = await ctx.journeys.enter(ctx.config.journeyId, vars);
+    if (result.entered) return { kind: 'next', port: 'entered', explanation: `Entered journey ${ctx.config.journeyId}` };
+    return { kind: 'next', port: 'rejected', explanation: `Journey ${ctx.config.journeyId} refused the contact: ${result.reason ?? 'unknown'}` };
+  },
   needs: ['journeys'],
 });

@@ -1,6 +1,7 @@
 import { type Condition, ConditionGroup, isConditionGroup, t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { checkConditionGroup } from '../../conditions.ts';
+import { evaluateCondition } from '../../conditions-eval.ts';
 import { defineNode, type NodeCheckContext, type NodeIssue } from '../../define.ts';
 import { field } from '../../form.ts';
 
@@ -119,6 +120,10 @@ export const conditionSplit = defineNode({
   ],
   check,
   placement: { last: true },
+  run: async (ctx) => {
+    const result = evaluateCondition(ctx.config.condition, ctx.contact, { now: ctx.now(), timeZone: ctx.flow.timeZone, channel: ctx.run.channel });
+    return { kind: 'next', port: result.match ? 'met' : 'notMet', explanation: `${result.match ? 'Met' : 'Not met'}: ${result.explanation}` };
+  },
   needs: ['contacts'],
   requiredFeatures: ['condition_split'],
 });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineNode, type NodeIssue, type PortSpec } from '../../define.ts';
 import { field, ItemId } from '../../form.ts';
 import { duplicateIssues } from '../shared/ops-checks.ts';
+import { fnv1a } from '../shared/run-helpers.ts';
 
 // §4.2.12 Random split / A/B (ours). Weights are whole percentages that add up to exactly 100; with
 // `sticky` the variant comes from a hash of customerId + nodeId, so a re-entering contact sees the same one.
@@ -96,6 +97,21 @@ export const randomSplit = defineNode({
       });
     }
     return issues;
+  },
+  run: async (ctx) => {
+    const { variants, sticky } = ctx.config;
+    const total = variants.reduce((sum, v) => sum + v.weight, 0) || 1;
+    // Sticky: the same customer always lands in the same place of [0, total) for this node.
+    const point = sticky ? (fnv1a(`${ctx.run.customerId}:${ctx.node.id}`) / 0x1_0000_0000) * total : ctx.random() * total;
+    let acc = 0;
+    for (const v of variants) {
+      acc += v.weight;
+      if (point < acc)
+        return { kind: 'next', port: `variant:${v.id}`, explanation: `${sticky ? 'Sticky' : 'Random'} draw ${point.toFixed(2)} of ${total} → ${v.label}` };
+    }
+    const last = variants[variants.length - 1];
+    if (!last) return { kind: 'fail', reason: 'no_variants', message: 'The split has no variants', retryable: false };
+    return { kind: 'next', port: `variant:${last.id}`, explanation: `Draw ${point.toFixed(2)} → ${last.label}` };
   },
   needs: ['random'],
 });

@@ -1,6 +1,7 @@
 import { ConditionGroup, t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { checkConditionGroup } from '../../conditions.ts';
+import { evaluateCondition } from '../../conditions-eval.ts';
 import { defineNode, type NodeIssue, type PortSpec } from '../../define.ts';
 import { field, ItemId } from '../../form.ts';
 import { duplicateIssues } from '../shared/ops-checks.ts';
@@ -109,6 +110,17 @@ export const segmentSplit = defineNode({
       }
     });
     return issues;
+  },
+  run: async (ctx) => {
+    const options = { now: ctx.now(), timeZone: ctx.flow.timeZone, channel: ctx.run.channel };
+    const tried: string[] = [];
+    for (const branch of ctx.config.branches) {
+      const result = evaluateCondition(branch.condition, ctx.contact, options);
+      if (result.match)
+        return { kind: 'next', port: `branch:${branch.id}`, explanation: `${[...tried, `"${branch.label}": ✓ ${result.explanation}`].join(' | ')}` };
+      tried.push(`"${branch.label}": ✗ ${result.explanation}`);
+    }
+    return { kind: 'next', port: 'else', explanation: `${[...tried, 'else'].join(' | ')}` };
   },
   needs: ['contacts'],
 });

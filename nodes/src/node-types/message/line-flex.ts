@@ -2,7 +2,9 @@ import { t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, type NodeIssue } from '../../define.ts';
 import { field } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
 import { FLEX_LIMITS, FLEX_SAMPLES, validateFlexContainer } from '../shared/flex/index.ts';
+import { failedSend } from '../shared/run-helpers.ts';
 import { DELIVERY_PORTS } from '../shared/send-common.ts';
 
 // §4.1.14 LINE Flex Message (add-on). The container is JSON pasted from the LINE Flex Message Simulator;
@@ -91,6 +93,29 @@ export const lineFlexMessage = defineNode({
       .map((i) => ({ ...i, channel: 'line' as const }));
     return issues;
   },
+  run: async (ctx): Promise<NodeOutcome> => {
+    const sent = await ctx.send({
+      nodeType: 'message.line_flex',
+      channel: 'line',
+      content: { altText: ctx.render(ctx.config.altText), contents: renderStrings(ctx.config.contents, (text) => ctx.render(text)) },
+      purpose: ctx.flow.kind === 'chatbot' ? 'conversational' : 'marketing',
+    });
+    if (ctx.flow.kind === 'chatbot') return sent.ok ? { kind: 'next', port: 'next', explanation: 'Flex message sent' } : failedSend(sent);
+    if (sent.ok) return { kind: 'next', port: 'sent', explanation: `Flex message sent (${sent.messageId})` };
+    return {
+      kind: 'next',
+      port: sent.reason === 'window_closed' || sent.reason === 'no_contact_on_channel' ? 'skipped' : 'failed',
+      explanation: `${sent.reason}: ${sent.message}`,
+    };
+  },
   needs: ['send'],
   requiredFeatures: ['line_flex'],
 });
+
+/** Renders the placeholders of every string inside a Flex JSON value. */
+function renderStrings(value: unknown, render: (text: string) => string): unknown {
+  if (typeof value === 'string') return value.includes('{{') ? render(value) : value;
+  if (Array.isArray(value)) return value.map((v) => renderStrings(v, render));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderStrings(v, render)]));
+  return value;
+}

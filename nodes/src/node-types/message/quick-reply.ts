@@ -2,9 +2,11 @@ import { AttributeKey, t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, type NodeIssue, type PortSpec } from '../../define.ts';
 import { field, ItemId } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
 import { saveAttributeIssues } from '../shared/cards-attributes.ts';
 import { duplicateIdIssues, duplicateLabelIssues } from '../shared/cards-buttons.ts';
 import { FREE_TEXT_PORT, REPLY_TIMEOUT_PORT } from '../shared/cards-ports.ts';
+import { failedSend, replyText } from '../shared/run-helpers.ts';
 
 // §4.1.8 Quick reply. The spec's 10 options is stricter than LINE's and Messenger's 13, so it holds
 // everywhere; labels follow the platforms' 20. The bot waits for a tap (P1: last card, P3: never with
@@ -109,5 +111,31 @@ export const quickReplyMessage = defineNode({
   },
   placement: { last: true, notWith: ['message.user_input'] },
   waits: true,
+  run: async (ctx): Promise<NodeOutcome> => {
+    const { config } = ctx;
+    if (!ctx.resumedBy) {
+      const sent = await ctx.send({
+        nodeType: 'message.quick_reply',
+        content: { title: ctx.render(config.title), options: config.options.map((o) => ({ id: o.id, label: o.label })) },
+        purpose: 'conversational',
+      });
+      if (!sent.ok) return failedSend(sent);
+      return {
+        kind: 'wait',
+        until: new Date(ctx.now().getTime() + ctx.flow.inputExpiryMinutes * 60_000),
+        events: [{ event: 'buttonClick' }, { event: 'reply' }],
+        timeoutPort: 'timeout',
+        explanation: `Offered ${config.options.length} quick replies`,
+      };
+    }
+    const payload = ctx.resumedBy.payload;
+    const text = replyText(ctx);
+    const option =
+      config.options.find((o) => o.id === payload.optionId || o.id === payload.buttonId) ??
+      (text === undefined ? undefined : config.options.find((o) => o.label.trim().toLowerCase() === text.toLowerCase()));
+    if (!option) return { kind: 'next', port: 'freeText', vars: { [`reply_${ctx.node.id}`]: text ?? '' }, explanation: `"${text ?? ''}" matches no option` };
+    if (option.saveAttribute) await ctx.attributes.set(option.saveAttribute.key, option.saveAttribute.value);
+    return { kind: 'next', port: `option:${option.id}`, explanation: `Chose "${option.label}"` };
+  },
   needs: ['send', 'attributes'],
 });

@@ -2,6 +2,8 @@ import { SENDABLE_CHANNELS, t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, type LimitRule, type NodeIssue } from '../../define.ts';
 import { field } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
+import { chooseChannel, deliveryOutcome } from '../shared/run-helpers.ts';
 import { checkQuietHours, DELIVERY_PORTS, SendPurpose } from '../shared/send-common.ts';
 import { checkTemplateParameters, checkTemplateRef, TemplateParameters, WhatsAppTemplateRef } from '../shared/send-wa-template.ts';
 
@@ -228,6 +230,27 @@ export const sendMessage = defineNode({
       });
     }
     return issues;
+  },
+  run: async (ctx): Promise<NodeOutcome> => {
+    const { content, purpose } = ctx.config;
+    const choice = chooseChannel(ctx, ctx.config.channelStrategy, purpose);
+    if ('skip' in choice) return { kind: 'next', port: 'skipped', explanation: `Skipped: ${choice.skip}` };
+    if (content.kind === 'whatsapp_template' && choice.channel !== 'whatsapp') {
+      return { kind: 'next', port: 'skipped', explanation: `Skipped: a WhatsApp template cannot go out on ${choice.channel}` };
+    }
+    const rendered =
+      content.kind === 'text'
+        ? { kind: 'text', text: ctx.render(content.text) }
+        : content.kind === 'module'
+          ? { ...content }
+          : { kind: content.kind, template: content.template, parameters: content.parameters.map((p) => ctx.render(p)) };
+    const sent = await ctx.send({
+      nodeType: 'message.send',
+      channel: choice.channel,
+      content: { ...rendered, messageTag: ctx.config.messageTag },
+      purpose,
+    });
+    return deliveryOutcome(sent, choice.channel);
   },
   needs: ['send', 'contacts', 'clock'],
 });

@@ -2,7 +2,9 @@ import { t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, type NodeIssue, type PortSpec } from '../../define.ts';
 import { field, ItemId } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
 import { ButtonAction } from '../shared/button-action.ts';
+import { failedSend } from '../shared/run-helpers.ts';
 
 // §4.1.1 Text + buttons. Limits: spec §4.1.1 and §4.0, with the platforms' own limits where they are
 // stricter (PLATFORMS.md §1.2 LINE buttons template, §2 Messenger button template, §3 WhatsApp reply buttons).
@@ -168,6 +170,20 @@ export const textMessage = defineNode({
         issues.push({ path: ['buttons', i, 'label'], code: 'duplicate_label', message: t('Two buttons have the same label.', '有兩個按鈕名稱相同。') });
     });
     return issues;
+  },
+  // Sends, then the module goes on to its next card; a module button's click arrives later as a
+  // postback and the engine routes it through the button's port.
+  run: async (ctx): Promise<NodeOutcome> => {
+    const sent = await ctx.send({
+      nodeType: 'message.text',
+      content: {
+        text: ctx.render(ctx.config.text),
+        buttons: ctx.config.buttons.map((b) => (b.action.kind === 'url' ? { ...b, action: { ...b.action, url: ctx.render(b.action.url, 'url') } } : b)),
+      },
+      purpose: 'conversational',
+    });
+    if (!sent.ok) return failedSend(sent);
+    return { kind: 'next', port: 'next', explanation: 'Text sent' };
   },
   needs: ['send'],
 });

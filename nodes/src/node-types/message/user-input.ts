@@ -2,7 +2,9 @@ import { AttributeKey, AttributeType, t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, type NodeIssue, type PortSpec } from '../../define.ts';
 import { field } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
 import { attributeTarget } from '../shared/cards-attributes.ts';
+import { failedSend, replyText } from '../shared/run-helpers.ts';
 
 // §4.1.10 User input: asks a question and waits for the answer (P2: last card, P3: never with a quick
 // reply). A reply in the wrong format is not saved: the bot re-asks `onInvalid.reask` times (default
@@ -113,5 +115,63 @@ export const userInputMessage = defineNode({
   },
   placement: { last: true, notWith: ['message.quick_reply'] },
   waits: true,
+  run: async (ctx): Promise<NodeOutcome> => {
+    const { config } = ctx;
+    const expiry = new Date(ctx.now().getTime() + ctx.flow.inputExpiryMinutes * 60_000);
+    const ask = async (text: string, reasked: number): Promise<NodeOutcome> => {
+      const sent = await ctx.send({ nodeType: 'message.text', content: { text: ctx.render(text), buttons: [] }, purpose: 'conversational' });
+      if (!sent.ok) return failedSend(sent);
+      return {
+        kind: 'wait',
+        until: expiry,
+        events: [{ event: 'reply' }],
+        timeoutPort: 'timeout',
+        state: { reasked },
+        explanation: reasked ? `Asked again (${reasked}); waiting for the answer` : 'Asked; waiting for the answer',
+      };
+    };
+    if (!ctx.resumedBy) return ask(config.question, 0);
+    const media = ctx.resumedBy.payload.mediaUrl;
+    const text = typeof media === 'string' && config.acceptMedia !== 'none' ? media : replyText(ctx);
+    const value = text === undefined ? undefined : parseAnswer(text, config.expectedType);
+    let saved: string = 'ok';
+    if (value !== undefined && config.saveTo) saved = await ctx.attributes.set(config.saveTo, value);
+    if (value === undefined || saved !== 'ok') {
+      const reasked = Number(ctx.waitState?.reasked ?? 0);
+      if (reasked < config.onInvalid.reask) return ask(config.onInvalid.message || config.question, reasked + 1);
+      return { kind: 'next', port: 'invalid', explanation: `"${text ?? ''}" is not a valid ${config.expectedType} answer` };
+    }
+    return {
+      kind: 'next',
+      port: 'next',
+      vars: { [config.saveTo ?? `input_${ctx.node.id}`]: value },
+      explanation: `Answer ${JSON.stringify(value)}${config.saveTo ? ` saved to ${config.saveTo}` : ''}`,
+    };
+  },
   needs: ['send', 'attributes'],
 });
+
+/** The typed value of an answer, or undefined when it does not fit the expected type (§1.5 formats). */
+export function parseAnswer(text: string, type: z.output<typeof AttributeType>): string | number | boolean | undefined {
+  const v = text.trim();
+  if (v === '') return undefined;
+  switch (type) {
+    case 'text':
+      return v;
+    case 'number':
+      return /^[-+]?\d+(\.\d+)?$/.test(v) ? Number(v) : undefined;
+    case 'boolean': {
+      const lower = v.toLowerCase();
+      if (['yes', 'y', 'true', '是', '對'].includes(lower)) return true;
+      if (['no', 'n', 'false', '否', '不是'].includes(lower)) return false;
+      return undefined;
+    }
+    case 'date': {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return undefined;
+      const d = new Date(`${v}T00:00:00Z`);
+      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v ? v : undefined;
+    }
+    case 'datetime':
+      return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)) ? v : undefined;
+  }
+}

@@ -2,6 +2,8 @@ import { CHANNEL_LABELS, type ChannelKind, t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, NEXT_PORT, type NodeIssue, type PortSpec } from '../../define.ts';
 import { field } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
+import { identityOn } from '../shared/run-helpers.ts';
 
 // §4.1.12 Chatbot delay / scheduled reply. Whole minutes only. On WhatsApp, Messenger and Instagram the
 // delayed module cannot be sent once 24 h have passed since the customer's last message (§6.1), which
@@ -69,5 +71,24 @@ export const delayCard = defineNode({
   },
   placement: { last: true },
   waits: true,
+  run: async (ctx): Promise<NodeOutcome> => {
+    const resumed = ctx.resumedBy;
+    if (!resumed) {
+      const until = new Date(ctx.now().getTime() + ctx.config.minutes * 60_000);
+      return {
+        kind: 'wait',
+        until,
+        events: ctx.config.continueIfInteracted ? [] : [{ event: 'reply' }, { event: 'buttonClick' }],
+        explanation: `Delaying ${ctx.config.minutes} min`,
+      };
+    }
+    if (resumed.type !== 'timer') return { kind: 'next', port: 'cancelled', explanation: 'The customer interacted during the delay' };
+    const channel = ctx.run.channel;
+    const last = identityOn(ctx.contact, channel)?.customerLastInteractionAt;
+    if (channel && WINDOW_CHANNELS.includes(channel) && last && ctx.now().getTime() - Date.parse(last) > WINDOW_MINUTES * 60_000) {
+      return { kind: 'next', port: 'windowClosed', explanation: `More than 24 h since the customer's last message on ${channel}` };
+    }
+    return { kind: 'next', port: 'next', explanation: 'Delay over' };
+  },
   needs: ['clock'],
 });

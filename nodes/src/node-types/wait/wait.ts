@@ -2,7 +2,9 @@ import { EventMatcher, IsoDateTime, TimeOfDay, t, Weekday } from '@omniflow/sche
 import { z } from 'zod';
 import { defineNode, NEXT_PORT, type NodeIssue } from '../../define.ts';
 import { field } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
 import { attributeRefIssues, eventMatcherIssues } from '../shared/ops-checks.ts';
+import { addWallClock, attributeDateAt, nextTimeOfDay } from '../shared/run-helpers.ts';
 
 // §4.2.4 Journey wait (ours; semantics from the bot delay card, cart remarketing and website marketing).
 // Times are wall-clock times in the team time zone. Running waits keep the duration of the version they
@@ -200,5 +202,42 @@ export const waitNode = defineNode({
     return issues;
   },
   waits: true,
+  // Quiet hours (§6.6) are applied by the runtime to the sends after the wait, not here.
+  run: async (ctx): Promise<NodeOutcome> => {
+    const { mode, continueIfInteracted } = ctx.config;
+    const resumed = ctx.resumedBy;
+    const zone = ctx.flow.timeZone;
+    if (mode.kind === 'forEvent') {
+      if (resumed && resumed.type !== 'timer') return { kind: 'next', port: 'event', explanation: `${resumed.type} arrived` };
+      if (resumed) return { kind: 'next', port: 'timeout', explanation: 'Timed out waiting for the event' };
+      const until = addWallClock(ctx.now(), zone, { [mode.timeout.unit]: mode.timeout.amount });
+      return {
+        kind: 'wait',
+        until,
+        events: [mode.event],
+        timeoutPort: 'timeout',
+        explanation: `Waiting for ${mode.event.event}${mode.event.tag ? ` "${mode.event.tag}"` : ''} until ${until.toISOString()}`,
+      };
+    }
+    if (resumed?.type === 'timer') return { kind: 'next', port: 'next', explanation: 'Wait over' };
+    if (resumed) return { kind: 'end', status: 'exited', reason: 'interacted', explanation: `The contact interacted (${resumed.type}) during the wait` };
+    const now = ctx.now();
+    let until: Date | undefined;
+    if (mode.kind === 'duration') until = addWallClock(now, zone, { days: mode.days, hours: mode.hours, minutes: mode.minutes });
+    else if (mode.kind === 'untilTime') {
+      until = mode.target.kind === 'datetime' ? new Date(mode.target.at) : nextTimeOfDay(now, zone, mode.target.time, mode.target.weekdays);
+      if (Number.isNaN(until.getTime())) until = undefined;
+    } else {
+      until = attributeDateAt(ctx.contact.attributes[mode.attributeKey], zone, mode.offsetDays, mode.time);
+      if (!until) return { kind: 'next', port: 'next', explanation: `"${mode.attributeKey}" holds no date: not waiting` };
+    }
+    if (!until || until.getTime() <= now.getTime()) return { kind: 'next', port: 'next', explanation: 'The time has already passed: not waiting' };
+    return {
+      kind: 'wait',
+      until,
+      events: continueIfInteracted ? [] : [{ event: 'reply' }, { event: 'buttonClick' }],
+      explanation: `Waiting until ${until.toISOString()}`,
+    };
+  },
   needs: ['clock'],
 });
