@@ -4,7 +4,15 @@ import { configFromEnv } from './config.ts';
 
 describe('configFromEnv', () => {
   it('defaults to port 3000 and ./data', () => {
-    expect(configFromEnv({})).toEqual({ port: 3000, host: '0.0.0.0', dataDir: resolve('data'), adminEmail: undefined, logLevel: 'info', trustProxy: false });
+    expect(configFromEnv({})).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      dataDir: resolve('data'),
+      adminEmail: undefined,
+      logLevel: 'info',
+      trustProxy: false,
+      testListCap: 100,
+    });
   });
 
   it('reads PORT, OMNIFLOW_DATA_DIR, OMNIFLOW_ADMIN_EMAIL and OMNIFLOW_TRUST_PROXY', () => {
@@ -20,5 +28,10 @@ describe('configFromEnv', () => {
 
   it.each(['http', '-1', '70000', '3.5'])('refuses PORT=%s', (port) => {
     expect(() => configFromEnv({ PORT: port })).toThrow(/PORT must be a port number/);
+  });
+
+  it('reads the test-list cap (§8.1: 100 unless configured)', () => {
+    expect(configFromEnv({ OMNIFLOW_TEST_LIST_CAP: '250' }).testListCap).toBe(250);
+    expect(() => configFromEnv({ OMNIFLOW_TEST_LIST_CAP: '0' })).toThrow(/OMNIFLOW_TEST_LIST_CAP/);
   });
 });

@@ -11,6 +11,8 @@ export interface ServerConfig {
   logLevel: string;
   /** Fastify's trustProxy: behind a reverse proxy, take the client ip and https from X-Forwarded-* headers. */
   trustProxy: boolean | string;
+  /** Contacts per channel on a test list (§8.1). */
+  testListCap: number;
 }
 
 export function configFromEnv(env: Record<string, string | undefined> = process.env): ServerConfig {
@@ -23,6 +25,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     adminEmail: env.OMNIFLOW_ADMIN_EMAIL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     trustProxy: parseTrustProxy(env.OMNIFLOW_TRUST_PROXY),
+    testListCap: parseTestListCap(env.OMNIFLOW_TEST_LIST_CAP),
   };
 }
 
@@ -30,4 +33,11 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
 function parseTrustProxy(value: string | undefined): boolean | string {
   if (value === undefined || value === '' || value === 'false') return false;
   return value === 'true' ? true : value;
+}
+
+function parseTestListCap(value: string | undefined): number {
+  if (value === undefined || value === '') return 100;
+  const cap = Number(value);
+  if (!Number.isInteger(cap) || cap < 1 || cap > 100_000) throw new Error(`OMNIFLOW_TEST_LIST_CAP must be a whole number from 1 to 100000, got "${value}"`);
+  return cap;
 }

@@ -1,7 +1,10 @@
 import type { Catalogue } from '@omniflow/nodes';
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
+import { bearerToken } from './auth/api-key.ts';
 import { SESSION_COOKIE } from './auth/session-token.ts';
 import type { PrismaClient } from './db/open.ts';
+import { DomainEventBus } from './events.ts';
+import { ImportQueue } from './services/imports.ts';
 
 /** What every procedure can reach: shared services plus the facts of this one request. */
 export interface Context {
@@ -9,7 +12,13 @@ export interface Context {
   catalogue: Catalogue;
   now: () => Date;
   request: RequestMeta;
+  /** Domain events of customer-data changes (src/events.ts), emitted after each commit. */
+  events: DomainEventBus;
+  settings: Settings;
+  imports: ImportQueue;
   sessionToken: string | null;
+  /** The token of an `Authorization: Bearer` header: an API key. */
+  bearerToken: string | null;
   setSessionCookie: (token: string, expiresAt: Date) => void;
   clearSessionCookie: () => void;
 }
@@ -20,20 +29,38 @@ export interface RequestMeta {
   userAgent: string | null;
 }
 
+/** Limits an operator may change. */
+export interface Settings {
+  /** Contacts per channel on the test list (§8.1: 100 by default, configurable). */
+  testListCap: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = { testListCap: 100 };
+
 export interface AppServices {
   prisma: PrismaClient;
   catalogue: Catalogue;
   now?: () => Date;
+  events?: DomainEventBus;
+  settings?: Partial<Settings>;
+  imports?: ImportQueue;
 }
 
 export function contextFactory(services: AppServices) {
   const now = services.now ?? (() => new Date());
+  const events = services.events ?? new DomainEventBus();
+  const settings = { ...DEFAULT_SETTINGS, ...services.settings };
+  const imports = services.imports ?? new ImportQueue({ prisma: services.prisma, now, events });
   return ({ req, res }: CreateFastifyContextOptions): Context => ({
     prisma: services.prisma,
     catalogue: services.catalogue,
     now,
+    events,
+    settings,
+    imports,
     request: { ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null },
     sessionToken: req.cookies[SESSION_COOKIE] ?? null,
+    bearerToken: bearerToken(req.headers.authorization),
     setSessionCookie: (token, expiresAt) => {
       // httpOnly: scripts cannot read it; Lax: not sent on cross-site POSTs (CSRF); Secure behind HTTPS.
       res.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', path: '/', expires: expiresAt });

@@ -5,6 +5,7 @@ export { PERMISSIONS } from './auth/permissions.ts';
 export type { Role } from './auth/roles.ts';
 export { ROLE_LABELS, ROLES } from './auth/roles.ts';
 export type { ErrorDetails } from './errors.ts';
+export type { DomainEvent, DomainEventType } from './events.ts';
 export type { FieldChange, GraphDiff } from './graph/diff.ts';
 export type { FlowAction, FlowStatus } from './lifecycle/transitions.ts';
 export { FLOW_STATUSES, TRANSITIONS } from './lifecycle/transitions.ts';

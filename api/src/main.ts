@@ -10,6 +10,7 @@ const server = await startServer({
   adminEmail: config.adminEmail,
   logger: { level: config.logLevel },
   trustProxy: config.trustProxy,
+  settings: { testListCap: config.testListCap },
 });
 
 if (server.migrations.applied.length > 0) console.log(`Applied database migrations: ${server.migrations.applied.join(', ')}`);

@@ -3,10 +3,12 @@ import fastifyCookie from '@fastify/cookie';
 import { type Catalogue, loadCatalogue, pluginsFromEnv, pluginsFromPackageJson } from '@omniflow/nodes';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { type AppServices, contextFactory } from './context.ts';
+import { type AppServices, contextFactory, type Settings } from './context.ts';
 import type { MigrationResult } from './db/migrate.ts';
-import { openDatabase, type PrismaClient } from './db/open.ts';
+import { connectDatabase, openDatabase, type PrismaClient } from './db/open.ts';
+import { DomainEventBus } from './events.ts';
 import { type AppRouter, appRouter } from './router/index.ts';
+import { ImportQueue } from './services/imports.ts';
 import { ensureFirstAdmin } from './services/users.ts';
 
 export const API_VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -25,8 +27,8 @@ export async function buildApp(
   const app = Fastify({
     logger: options.logger ?? false,
     trustProxy: options.trustProxy ?? false,
-    // Graphs can be large (thousands of nodes); tRPC GET batches put inputs in the URL.
-    bodyLimit: 16 * 1024 * 1024,
+    // Graphs can be large (thousands of nodes), and imports carry files of up to 30 MB (§3.9).
+    bodyLimit: 32 * 1024 * 1024,
     routerOptions: { maxParamLength: 5000 },
   });
   await app.register(fastifyCookie);
@@ -61,6 +63,7 @@ export interface StartOptions {
   trustProxy?: boolean | string;
   catalogue?: Catalogue;
   now?: () => Date;
+  settings?: Partial<Settings>;
 }
 
 export interface RunningServer {
@@ -69,6 +72,10 @@ export interface RunningServer {
   url: string;
   port: number;
   migrations: MigrationResult;
+  /** Customer-data changes, for the engine (and tests) to subscribe to. */
+  events: DomainEventBus;
+  /** The background import queue. */
+  imports: ImportQueue;
   /** Set on the first start only: the generated admin credentials, to show once. */
   firstAdmin: { email: string; password: string } | null;
   close(): Promise<void>;
@@ -77,16 +84,24 @@ export interface RunningServer {
 /** Migrates the database, creates the first admin if needed, loads the catalogue and listens. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const catalogue = options.catalogue ?? (await loadInstalledCatalogue());
-  const { prisma, migrations } = await openDatabase(options.dataDir);
+  const { prisma, file, migrations } = await openDatabase(options.dataDir);
+  const importsDb = await connectDatabase(file);
   try {
     const firstAdmin = await ensureFirstAdmin(prisma, options.adminEmail);
+    const now = options.now ?? (() => new Date());
+    // The app's logger exists only once the app does; until then failures go nowhere (none are expected).
+    let log: (error: unknown, message: string) => void = () => {};
+    const events = new DomainEventBus((err, event) => log(err, `domain event subscriber failed on ${event.type}`));
+    const imports = new ImportQueue({ prisma: importsDb, now, events, log: (err, message) => log(err, message) });
     const app = await buildApp(
-      { prisma, catalogue, ...(options.now ? { now: options.now } : {}) },
+      { prisma, catalogue, now, events, imports, ...(options.settings ? { settings: options.settings } : {}) },
       {
         logger: options.logger ?? false,
         trustProxy: options.trustProxy ?? false,
       },
     );
+    log = (err, message) => app.log.error({ err }, message);
+    await imports.resume();
     await app.listen({ port: options.port, host: options.host ?? '0.0.0.0' });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;
@@ -96,13 +111,18 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       url: `http://localhost:${port}`,
       port,
       migrations,
+      events,
+      imports,
       firstAdmin,
       close: async () => {
+        await imports.stop();
         await app.close();
+        await importsDb.$disconnect();
         await prisma.$disconnect();
       },
     };
   } catch (e) {
+    await importsDb.$disconnect();
     await prisma.$disconnect();
     throw e;
   }

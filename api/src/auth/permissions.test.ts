@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { can, grantedKinds, PERMISSIONS } from './permissions.ts';
+import { can, grantedKinds, PERMISSIONS, permissionsOf, roleWithin } from './permissions.ts';
 import { ROLES } from './roles.ts';
 
 describe('the §8.3 studio matrix', () => {
@@ -23,10 +23,30 @@ describe('the §8.3 studio matrix', () => {
     expect(can('cs_agent', 'flows.publish')).toBe(false);
   });
 
-  it('gives the sales roles no studio access', () => {
+  it('gives the sales roles no studio access: they may only look at customers and edit attribute values', () => {
     for (const role of ['sales_manager', 'salesperson'] as const) {
-      for (const permission of Object.keys(PERMISSIONS) as (keyof typeof PERMISSIONS)[]) expect(can(role, permission)).toBe(false);
+      expect(permissionsOf(role)).toEqual(['contacts.view', 'attributes.write']);
+      for (const permission of Object.keys(PERMISSIONS) as (keyof typeof PERMISSIONS)[]) {
+        if (permission.startsWith('flows.')) expect(can(role, permission)).toBe(false);
+      }
     }
+  });
+
+  it('follows the seed for customer data: batch tags and imports, attribute management, API keys', () => {
+    expect(ROLES.filter((r) => can(r, 'tags.batch'))).toEqual(['admin', 'supervisor', 'marketer', 'cs_manager']);
+    expect(ROLES.filter((r) => can(r, 'imports.manage'))).toEqual(['admin', 'supervisor', 'marketer', 'cs_manager']);
+    expect(ROLES.filter((r) => can(r, 'attributes.manage'))).toEqual(['admin', 'supervisor', 'marketer']);
+    expect(ROLES.filter((r) => can(r, 'attributes.write'))).toEqual([...ROLES]);
+    expect(can('marketer', 'apiKeys.manage')).toBe(false);
+    expect(ROLES.filter((r) => can(r, 'tests.send'))).toEqual(['admin', 'supervisor', 'marketer', 'marketing_cs', 'cs_manager']);
+  });
+
+  it('never lets an API key act beyond its creator', () => {
+    expect(roleWithin('marketer', 'admin')).toBe(true);
+    expect(roleWithin('admin', 'marketer')).toBe(false);
+    expect(roleWithin('marketing_cs', 'marketer')).toBe(false);
+    expect(roleWithin('cs_manager', 'marketer')).toBe(true);
+    for (const role of ROLES) expect(roleWithin(role, role)).toBe(true);
   });
 
   it('reserves deleting drafts and archiving to Admin, Supervisor and Marketing-CS', () => {

@@ -30,7 +30,17 @@ export async function openDatabase(dataDir: string, migrationsDir?: string): Pro
   } finally {
     db.close();
   }
+  const prisma = await connectDatabase(file);
+  return { prisma, file, migrations };
+}
+
+/**
+ * A Prisma client on its own SQLite connection. Work that runs long transactions in the
+ * background (imports) gets one: on a shared connection, queries of other requests would run
+ * inside its open transaction.
+ */
+export async function connectDatabase(file: string): Promise<PrismaClient> {
   const prisma = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 10_000 }) });
   await prisma.$connect();
-  return { prisma, file, migrations };
+  return prisma;
 }

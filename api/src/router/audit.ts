@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AUDIT_ACTIONS } from '../services/audit.ts';
+import { AUDIT_ACTIONS, AUDIT_OBJECT_TYPES } from '../services/audit.ts';
 import { permitted, router } from '../trpc.ts';
 
 export const auditRouter = router({
@@ -7,7 +7,7 @@ export const auditRouter = router({
   list: permitted('audit.view')
     .input(
       z.object({
-        objectType: z.enum(['flow', 'user']).optional(),
+        objectType: z.enum(AUDIT_OBJECT_TYPES).optional(),
         objectId: z.string().min(1).max(64).optional(),
         action: z.enum(AUDIT_ACTIONS).optional(),
         cursor: z.string().min(1).max(64).optional(),

@@ -1,8 +1,15 @@
 import { router } from '../trpc.ts';
+import { apiKeysRouter } from './apiKeys.ts';
+import { attributesRouter } from './attributes.ts';
 import { auditRouter } from './audit.ts';
 import { authRouter } from './auth.ts';
+import { contactsRouter } from './contacts.ts';
 import { flowsRouter } from './flows.ts';
+import { importsRouter } from './imports.ts';
 import { lifecycleRouter } from './lifecycle.ts';
+import { pointsRouter } from './points.ts';
+import { tagsRouter } from './tags.ts';
+import { testListsRouter } from './testLists.ts';
 import { usersRouter } from './users.ts';
 import { versionsRouter } from './versions.ts';
 
@@ -13,6 +20,13 @@ export const appRouter = router({
   lifecycle: lifecycleRouter,
   audit: auditRouter,
   users: usersRouter,
+  contacts: contactsRouter,
+  tags: tagsRouter,
+  attributes: attributesRouter,
+  points: pointsRouter,
+  imports: importsRouter,
+  testLists: testListsRouter,
+  apiKeys: apiKeysRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -17,19 +17,44 @@ export const AUDIT_ACTIONS = [
   'flow.end',
   'user.create',
   'user.role_change',
+  'customer.create',
+  'customer.update',
+  'contact.create',
+  'tag.batch_apply',
+  'tag.batch_remove',
+  'attribute.define',
+  'attribute.update',
+  'attribute.archive',
+  'attribute.restore',
+  'attribute.delete',
+  'points.adjust',
+  'import.create',
+  'import.cancel',
+  'test_list.add',
+  'test_list.remove',
+  'test.send',
+  'api_key.create',
+  'api_key.revoke',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
+export const AUDIT_OBJECT_TYPES = ['flow', 'user', 'customer', 'contact', 'tag', 'attribute', 'import', 'test_list', 'api_key'] as const;
+export type AuditObjectType = (typeof AUDIT_OBJECT_TYPES)[number];
+
 export interface AuditEntry {
   action: AuditAction;
-  objectType: 'flow' | 'user';
+  objectType: AuditObjectType;
   objectId: string;
   versionId?: string;
   /** Serialised as JSON text. */
   diff?: unknown;
 }
 
-export async function recordAudit(db: Db, ctx: Pick<ServiceContext, 'actor' | 'request' | 'now'>, entry: AuditEntry): Promise<void> {
+export async function recordAudit(
+  db: Db,
+  ctx: { actor: Pick<ServiceContext['actor'], 'id' | 'role'>; request: ServiceContext['request']; now: () => Date },
+  entry: AuditEntry,
+): Promise<void> {
   await db.auditLog.create({
     data: {
       at: ctx.now(),

@@ -1,5 +1,6 @@
 import type { Catalogue } from '@omniflow/nodes';
-import type { RequestMeta } from '../context.ts';
+import type { RequestMeta, Settings } from '../context.ts';
+import type { DomainEvent, DomainEventBus } from '../events.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { Access, Actor } from '../trpc.ts';
 
@@ -10,6 +11,8 @@ export interface ServiceContext {
   now: () => Date;
   request: RequestMeta;
   actor: Actor;
+  events: DomainEventBus;
+  settings: Settings;
 }
 
 /** Services acting on flows also get the actor's access under the procedure's permission. */
@@ -19,3 +22,28 @@ export interface FlowServiceContext extends ServiceContext {
 
 /** The client or an open transaction: services write through whichever they are given. */
 export type Db = PrismaClient | Prisma.TransactionClient;
+
+/** What the customer-data services need without a person behind the change (the engine, imports): no actor, no audit. */
+export interface DataContext {
+  prisma: PrismaClient;
+  now: () => Date;
+  events: DomainEventBus;
+}
+
+/** A transaction client; writes inside it collect their domain events to emit after the commit. */
+export type Tx = Prisma.TransactionClient;
+
+/**
+ * Runs `fn` in one transaction and emits the domain events it collected once it has committed
+ * (never for a rolled-back change), unless `emit` is false (an import without "trigger journeys").
+ */
+export async function inTransaction<T>(
+  dc: DataContext,
+  fn: (tx: Tx, events: DomainEvent[]) => Promise<T>,
+  options: { emit?: boolean; timeoutMs?: number } = {},
+): Promise<T> {
+  const events: DomainEvent[] = [];
+  const result = await dc.prisma.$transaction((tx) => fn(tx, events), { timeout: options.timeoutMs ?? 30_000, maxWait: 30_000 });
+  if (options.emit !== false) dc.events.emitAll(events);
+  return result;
+}

@@ -38,7 +38,7 @@ export interface FlowSummary {
 
 const Channels = z.array(ChannelKind);
 
-export function toFlowSummary(row: FlowRow): FlowSummary {
+export function toFlowSummary(row: Omit<FlowRow, 'draftGraph'>): FlowSummary {
   return {
     id: row.id,
     name: row.name,

@@ -12,14 +12,18 @@ export interface BrowserLikeClient {
   hasSession: () => boolean;
 }
 
-export function httpClient(baseUrl: string, options: { userAgent?: string } = {}): BrowserLikeClient {
+export function httpClient(baseUrl: string, options: { userAgent?: string; bearer?: string } = {}): BrowserLikeClient {
   let session: string | null = null;
   let lastSetCookie: string[] = [];
   const trpc = createTRPCClient<AppRouter>({
     links: [
       httpLink({
         url: `${baseUrl}/trpc`,
-        headers: () => ({ ...(session ? { cookie: `${SESSION_COOKIE}=${session}` } : {}), ...(options.userAgent ? { 'user-agent': options.userAgent } : {}) }),
+        headers: () => ({
+          ...(session ? { cookie: `${SESSION_COOKIE}=${session}` } : {}),
+          ...(options.userAgent ? { 'user-agent': options.userAgent } : {}),
+          ...(options.bearer ? { authorization: `Bearer ${options.bearer}` } : {}),
+        }),
         fetch: async (input, init) => {
           const response = await fetch(input, init);
           const cookies = response.headers.getSetCookie();

@@ -1,0 +1,480 @@
+import type { AttributeType } from '@omniflow/schemas';
+import { AppError, notFound } from '../errors.ts';
+import type { DomainEvent, DomainEventBus } from '../events.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import { setAttributeTx } from './attributes.ts';
+import { recordAudit } from './audit.ts';
+import { createCustomerTx, createIdentityTx, isUniqueViolation, updateCustomerTx } from './contacts.ts';
+import type { DataContext, ServiceContext, Tx } from './context.ts';
+import {
+  type AttributeDefinitionLite,
+  checkRow,
+  FIELD_LABELS,
+  type ImportFormat,
+  type ImportMode,
+  type ImportRow,
+  type RawRow,
+  type RowError,
+  readImportFile,
+} from './import-rows.ts';
+import { changePointsTx } from './points.ts';
+import { applyTagsTx, removeTagsTx } from './tags.ts';
+
+// Imports (§3.9): a file is read and checked when it is uploaded (a file that cannot be imported at
+// all is refused at once), then queued and processed in the background, one job at a time. Each
+// row is written whole or not at all: in `partial` mode every row is its own transaction and bad
+// rows are reported; in `all_or_nothing` mode one bad row means nothing is written. Changes fire
+// journey triggers (domain events) only when the job's "trigger journeys" toggle is on.
+
+export const IMPORT_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+export const IMPORT_ATOMICITY = ['partial', 'all_or_nothing'] as const;
+export type ImportAtomicity = (typeof IMPORT_ATOMICITY)[number];
+
+/** Errors kept in the report; `failedRows` still counts every bad row. */
+export const IMPORT_MAX_REPORTED_ERRORS = 5000;
+const PROGRESS_EVERY_ROWS = 100;
+
+export interface ImportRequest {
+  mode: ImportMode;
+  format: ImportFormat;
+  content: string;
+  fileName?: string | undefined;
+  atomicity: ImportAtomicity;
+  triggerJourneys: boolean;
+  /** 覆蓋標籤: a row with tags first removes the customer's other tags (§1.4). */
+  overwriteTags?: boolean | undefined;
+  /** 一併扣除累積點數: a negative Point Balance also lowers lifetime points (§1.6). */
+  deductLifetime?: boolean | undefined;
+}
+
+export interface ImportJobDto {
+  id: string;
+  mode: ImportMode;
+  format: ImportFormat;
+  atomicity: ImportAtomicity;
+  fileName: string;
+  status: ImportStatus;
+  triggerJourneys: boolean;
+  totalRows: number;
+  processedRows: number;
+  createdRows: number;
+  updatedRows: number;
+  failedRows: number;
+  /** processedRows / totalRows, 0…1. */
+  progress: number;
+  createdById: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface ImportJobDetail extends ImportJobDto {
+  errors: RowError[];
+  options: { overwriteTags: boolean; deductLifetime: boolean };
+}
+
+interface Payload {
+  rows: RawRow[];
+  overwriteTags: boolean;
+  deductLifetime: boolean;
+}
+
+type JobRow = NonNullable<Awaited<ReturnType<PrismaClient['importJob']['findUnique']>>>;
+
+function toDto(j: JobRow): ImportJobDto {
+  return {
+    id: j.id,
+    mode: j.mode as ImportMode,
+    format: j.format as ImportFormat,
+    atomicity: j.atomicity as ImportAtomicity,
+    fileName: j.fileName,
+    status: j.status as ImportStatus,
+    triggerJourneys: j.triggerJourneys,
+    totalRows: j.totalRows,
+    processedRows: j.processedRows,
+    createdRows: j.createdRows,
+    updatedRows: j.updatedRows,
+    failedRows: j.failedRows,
+    progress: j.totalRows === 0 ? 0 : j.processedRows / j.totalRows,
+    createdById: j.createdById,
+    createdAt: j.createdAt.toISOString(),
+    startedAt: j.startedAt?.toISOString() ?? null,
+    finishedAt: j.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/** Reads the file, creates the queued job (audited) and hands it to the queue. */
+export async function startImport(ctx: ServiceContext & { imports: ImportQueue }, input: ImportRequest): Promise<ImportJobDto> {
+  const rows = readImportFile(input.format, input.content);
+  const payload: Payload = { rows, overwriteTags: input.overwriteTags ?? false, deductLifetime: input.deductLifetime ?? false };
+  const job = await ctx.prisma.$transaction(async (tx) => {
+    const created = await tx.importJob.create({
+      data: {
+        mode: input.mode,
+        format: input.format,
+        atomicity: input.atomicity,
+        fileName: input.fileName ?? '',
+        triggerJourneys: input.triggerJourneys,
+        totalRows: rows.length,
+        payload: JSON.stringify(payload),
+        createdById: ctx.actor.id,
+        createdAt: ctx.now(),
+      },
+    });
+    await recordAudit(tx, ctx, {
+      action: 'import.create',
+      objectType: 'import',
+      objectId: created.id,
+      diff: {
+        mode: input.mode,
+        format: input.format,
+        atomicity: input.atomicity,
+        rows: rows.length,
+        triggerJourneys: input.triggerJourneys,
+        fileName: input.fileName ?? '',
+      },
+    });
+    return created;
+  });
+  ctx.imports.enqueue(job.id);
+  return toDto(job);
+}
+
+export async function getImport(dc: Pick<DataContext, 'prisma'>, id: string): Promise<ImportJobDetail> {
+  const job = await dc.prisma.importJob.findUnique({ where: { id } });
+  if (!job) throw notFound('Import', id);
+  const options = job.payload ? (JSON.parse(job.payload) as Payload) : null;
+  return {
+    ...toDto(job),
+    errors: JSON.parse(job.errors) as RowError[],
+    options: { overwriteTags: options?.overwriteTags ?? false, deductLifetime: options?.deductLifetime ?? false },
+  };
+}
+
+export async function listImports(
+  dc: Pick<DataContext, 'prisma'>,
+  query: { status?: ImportStatus | undefined; cursor?: string | undefined; limit: number },
+): Promise<{ items: ImportJobDto[]; nextCursor: string | null }> {
+  const rows = await dc.prisma.importJob.findMany({
+    where: query.status ? { status: query.status } : {},
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: query.limit + 1,
+    ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
+    omit: { payload: true, errors: true },
+  });
+  const page = rows.slice(0, query.limit);
+  return { items: page.map((r) => toDto({ ...r, payload: null, errors: '[]' })), nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
+}
+
+/** A queued job can be cancelled (等待中); one that started runs to its end. */
+export async function cancelImport(ctx: ServiceContext, id: string): Promise<ImportJobDto> {
+  return ctx.prisma.$transaction(async (tx) => {
+    const job = await tx.importJob.findUnique({ where: { id } });
+    if (!job) throw notFound('Import', id);
+    const cancelled = await tx.importJob.updateMany({ where: { id, status: 'queued' }, data: { status: 'cancelled', finishedAt: ctx.now(), payload: null } });
+    if (cancelled.count === 0) {
+      throw new AppError('PRECONDITION_FAILED', `Import ${id} is ${job.status}: only a queued import can be cancelled`, { kind: 'invalid_field', field: 'id' });
+    }
+    await recordAudit(tx, ctx, { action: 'import.cancel', objectType: 'import', objectId: id });
+    return toDto(await tx.importJob.findUniqueOrThrow({ where: { id } }));
+  });
+}
+
+/** Lets the event loop serve other requests (I/O callbacks run before setImmediate callbacks). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A row that failed while being written; its transaction is rolled back. */
+class RowFailure extends Error {
+  constructor(readonly error: RowError) {
+    super(error.message);
+  }
+}
+
+/** Writes one checked row; returns whether it created the customer (or, for social contacts, the contact). */
+async function writeRow(tx: Tx, now: Date, job: JobRow, payload: Payload, row: ImportRow, events: DomainEvent[]): Promise<'created' | 'updated'> {
+  const labels = FIELD_LABELS[job.format as ImportFormat];
+  const at = { row: row.row, ...(row.line !== undefined ? { line: row.line } : {}) };
+  const fields = {
+    ...(row.name !== undefined ? { name: row.name } : {}),
+    ...(row.phone !== undefined ? { phone: row.phone } : {}),
+    ...(row.email !== undefined ? { email: row.email } : {}),
+  };
+  let customer: Awaited<ReturnType<Tx['customer']['findUnique']>>;
+  let outcome: 'created' | 'updated' = 'updated';
+  try {
+    if (job.mode === 'customers') {
+      customer = await tx.customer.findUnique({ where: { memberId: row.memberId! } });
+      if (!customer) {
+        customer = await createCustomerTx(tx, now, { memberId: row.memberId!, ...fields }, events, job.id);
+        outcome = 'created';
+      } else customer = (await updateCustomerTx(tx, customer, fields)).row;
+    } else {
+      const key = { channel: row.channel!, channelId: row.channelId!, externalUserId: row.externalUserId! };
+      const identity = await tx.contactIdentity.findUnique({ where: { channel_channelId_externalUserId: key }, include: { customer: true } });
+      if (identity) {
+        customer = (await updateCustomerTx(tx, identity.customer, { ...fields, ...(row.memberId ? { memberId: row.memberId } : {}) })).row;
+        if (row.displayName !== undefined && row.displayName !== identity.displayName) {
+          await tx.contactIdentity.update({ where: { id: identity.id }, data: { displayName: row.displayName, updatedAt: now } });
+        }
+      } else {
+        customer = row.memberId ? await tx.customer.findUnique({ where: { memberId: row.memberId } }) : null;
+        if (customer) customer = (await updateCustomerTx(tx, customer, fields)).row;
+        else customer = await createCustomerTx(tx, now, { ...fields, ...(row.memberId ? { memberId: row.memberId } : {}) }, events, job.id);
+        await createIdentityTx(tx, now, customer.id, { ...key, displayName: row.displayName, source: 'import' }, events, job.id);
+        outcome = 'created';
+      }
+    }
+  } catch (e) {
+    if (isUniqueViolation(e))
+      throw new RowFailure({ ...at, field: labels.memberId, message: `memberId ${JSON.stringify(row.memberId)} already belongs to another customer` });
+    throw e;
+  }
+  const customerId = customer.id;
+  const sourceRef = { feature: 'import', objectId: job.id };
+  if (row.tags.length > 0) {
+    if (payload.overwriteTags) {
+      const others = (await tx.customerTag.findMany({ where: { customerId, tag: { notIn: row.tags } }, select: { tag: true } })).map((t) => t.tag);
+      if (others.length > 0) await removeTagsTx(tx, now, { customerId, tags: others, source: 'import', sourceRef }, events, job.id);
+    }
+    await applyTagsTx(tx, now, { customerId, tags: row.tags, source: 'import', sourceRef, idempotencyKey: `import:${job.id}:${row.row}` }, events, job.id);
+  }
+  for (const [key, value] of row.attributes) {
+    const written = await setAttributeTx(tx, now, { customerId, key, value, source: 'import', fromText: true }, events, job.id);
+    if (written.result !== 'ok')
+      throw new RowFailure({
+        ...at,
+        field: job.format === 'csv' ? `attr:${key}` : `attributes.${key}`,
+        message: `${written.result}: ${written.message ?? ''}`,
+      });
+  }
+  if (row.points !== undefined) {
+    const changed = await changePointsTx(
+      tx,
+      now,
+      {
+        customerId,
+        op: row.points > 0 ? 'add' : 'deduct',
+        amount: Math.abs(row.points),
+        reason: `Import ${job.id}, row ${row.row}`,
+        idempotencyKey: `import:${job.id}:${row.row}`,
+        sourceRef,
+        deductLifetime: payload.deductLifetime,
+      },
+      events,
+      job.id,
+    );
+    if (!changed.ok) {
+      throw new RowFailure({
+        ...at,
+        field: labels.points,
+        message:
+          changed.reason === 'no_phone'
+            ? 'the customer has no phone number: points need one (§1.6)'
+            : `cannot deduct ${Math.abs(row.points)} points: the balance is ${changed.balance}`,
+      });
+    }
+  }
+  return outcome;
+}
+
+/** Turns an unexpected failure inside a row into a report line, so one row never stops a partial import. */
+function rowErrorOf(e: unknown, row: ImportRow): RowError {
+  if (e instanceof RowFailure) return e.error;
+  const at = { row: row.row, ...(row.line !== undefined ? { line: row.line } : {}) };
+  if (e instanceof AppError) return { ...at, field: 'row', message: e.message };
+  return { ...at, field: 'row', message: 'the row could not be written (internal error; see the server log)' };
+}
+
+export interface ImportQueueDeps {
+  prisma: PrismaClient;
+  now: () => Date;
+  events: DomainEventBus;
+  log?: (error: unknown, message: string) => void;
+}
+
+/**
+ * Processes import jobs one at a time, in the background of this process. Jobs left queued or
+ * running by a previous process are resumed by `resume()`; re-running rows is safe because tag
+ * and points writes carry per-row idempotency keys and field writes are idempotent.
+ */
+export class ImportQueue {
+  private readonly pending: string[] = [];
+  /** Jobs waiting or in progress here: a job is never processed twice at once. */
+  private readonly known = new Set<string>();
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(private readonly deps: ImportQueueDeps) {}
+
+  enqueue(jobId: string): void {
+    if (this.stopped || this.known.has(jobId)) return;
+    this.known.add(jobId);
+    this.pending.push(jobId);
+    // Start on a later turn of the event loop, so the request that queued the job is answered first.
+    this.running ??= yieldToEventLoop()
+      .then(() => this.work())
+      .finally(() => {
+        this.running = null;
+      });
+  }
+
+  /** Picks up jobs a previous process left queued or running. */
+  async resume(): Promise<number> {
+    const jobs = await this.deps.prisma.importJob.findMany({
+      where: { status: { in: ['queued', 'running'] } },
+      orderBy: { createdAt: 'asc' },
+      select: { id: true },
+    });
+    for (const job of jobs) this.enqueue(job.id);
+    return jobs.length;
+  }
+
+  /** Resolves when the queue is empty (tests, benchmarks). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Stops after the current row; an unfinished job stays `running` and is resumed at the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const id of this.pending.splice(0)) this.known.delete(id);
+    await this.idle();
+  }
+
+  private async work(): Promise<void> {
+    for (let id = this.pending.shift(); id !== undefined && !this.stopped; id = this.pending.shift()) {
+      try {
+        await this.process(id);
+      } catch (e) {
+        this.deps.log?.(e, `import ${id} failed`);
+        await this.deps.prisma.importJob
+          .updateMany({ where: { id, status: 'running' }, data: { status: 'failed', finishedAt: this.deps.now(), payload: null } })
+          .catch(() => {});
+      } finally {
+        this.known.delete(id);
+      }
+    }
+  }
+
+  private async process(id: string): Promise<void> {
+    const { prisma, now } = this.deps;
+    const claimed = await prisma.importJob.updateMany({ where: { id, status: { in: ['queued', 'running'] } }, data: { status: 'running', startedAt: now() } });
+    if (claimed.count === 0) return; // cancelled meanwhile
+    const job = await prisma.importJob.findUniqueOrThrow({ where: { id } });
+    if (!job.payload) throw new Error(`import ${id} has no rows`);
+    const payload = JSON.parse(job.payload) as Payload;
+    const definitions = new Map<string, AttributeDefinitionLite>(
+      (await prisma.attributeDefinition.findMany({ select: { key: true, type: true, status: true } })).map((d) => [
+        d.key,
+        { type: d.type as AttributeType, status: d.status },
+      ]),
+    );
+    const errors: RowError[] = [];
+    const checked: ImportRow[] = [];
+    let failedRows = 0;
+    for (const raw of payload.rows) {
+      const result = checkRow(raw, job.mode as ImportMode, job.format as ImportFormat, definitions);
+      if (result.ok) checked.push(result.row);
+      else {
+        failedRows++;
+        errors.push(...result.errors);
+      }
+    }
+    if (job.atomicity === 'all_or_nothing') await this.allOrNothing(job, payload, checked, errors, failedRows);
+    else await this.partial(job, payload, checked, errors, failedRows);
+  }
+
+  private async partial(job: JobRow, payload: Payload, rows: ImportRow[], errors: RowError[], failedAtCheck: number): Promise<void> {
+    const { prisma, now } = this.deps;
+    const counts = { created: 0, updated: 0, failed: failedAtCheck };
+    const badRows = new Set(errors.map((e) => e.row));
+    const byRow = new Map(rows.map((r) => [r.row, r]));
+    let processed = 0;
+    const saveProgress = () =>
+      prisma.importJob.update({
+        where: { id: job.id },
+        data: {
+          processedRows: processed,
+          createdRows: counts.created,
+          updatedRows: counts.updated,
+          failedRows: counts.failed,
+          errors: JSON.stringify(errors.slice(0, IMPORT_MAX_REPORTED_ERRORS)),
+        },
+      });
+    for (const raw of payload.rows) {
+      if (this.stopped) return;
+      const row = byRow.get(raw.row);
+      if (row && !badRows.has(raw.row)) {
+        try {
+          const events: DomainEvent[] = [];
+          const outcome = await prisma.$transaction((tx) => writeRow(tx, now(), job, payload, row, events), { timeout: 30_000, maxWait: 30_000 });
+          counts[outcome]++;
+          if (job.triggerJourneys) this.deps.events.emitAll(events);
+        } catch (e) {
+          if (!(e instanceof RowFailure) && !(e instanceof AppError)) this.deps.log?.(e, `import ${job.id} row ${row.row}`);
+          counts.failed++;
+          errors.push(rowErrorOf(e, row));
+        }
+      }
+      processed++;
+      if (processed % PROGRESS_EVERY_ROWS === 0) await saveProgress();
+      // better-sqlite3 is synchronous, so a row's queries never wait on I/O: without this, one import
+      // would keep every other request waiting until it ends.
+      await yieldToEventLoop();
+    }
+    errors.sort((a, b) => a.row - b.row);
+    await saveProgress();
+    await prisma.importJob.update({ where: { id: job.id }, data: { status: 'done', finishedAt: now(), payload: null } });
+  }
+
+  private async allOrNothing(job: JobRow, payload: Payload, rows: ImportRow[], errors: RowError[], failedRows: number): Promise<void> {
+    const { prisma, now } = this.deps;
+    const fail = (report: RowError[], failed: number) =>
+      prisma.importJob.update({
+        where: { id: job.id },
+        data: {
+          status: 'failed',
+          processedRows: payload.rows.length,
+          failedRows: failed,
+          errors: JSON.stringify(report.slice(0, IMPORT_MAX_REPORTED_ERRORS)),
+          finishedAt: now(),
+          payload: null,
+        },
+      });
+    if (failedRows > 0) {
+      await fail(errors, failedRows);
+      return;
+    }
+    const counts = { created: 0, updated: 0 };
+    const events: DomainEvent[] = [];
+    let current: ImportRow | undefined;
+    // One transaction for every row, written without yielding: a request writing on the main
+    // connection meanwhile would wait synchronously for SQLite's lock that this transaction holds.
+    // So the server answers nothing else while an all-or-nothing import writes (≈ 7 ms a row);
+    // `partial` imports, a transaction per row, never hold it up. (README: Known limits.)
+    try {
+      await prisma.$transaction(
+        async (tx) => {
+          const at = now();
+          for (const row of rows) {
+            current = row;
+            counts[await writeRow(tx, at, job, payload, row, events)]++;
+          }
+        },
+        { timeout: 30 * 60_000, maxWait: 60_000 },
+      );
+    } catch (e) {
+      if (!current || (!(e instanceof RowFailure) && !(e instanceof AppError))) throw e;
+      await fail([rowErrorOf(e, current)], 1);
+      return;
+    }
+    await prisma.importJob.update({
+      where: { id: job.id },
+      data: { status: 'done', processedRows: rows.length, createdRows: counts.created, updatedRows: counts.updated, finishedAt: now(), payload: null },
+    });
+    if (job.triggerJourneys) this.deps.events.emitAll(events);
+  }
+}
