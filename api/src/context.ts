@@ -1,8 +1,10 @@
+import type { EmbeddedEngine } from '@omniflow/engine';
 import type { Catalogue } from '@omniflow/nodes';
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
 import { bearerToken } from './auth/api-key.ts';
 import { SESSION_COOKIE } from './auth/session-token.ts';
 import type { PrismaClient } from './db/open.ts';
+import type { FlowRuntime } from './engine-host.ts';
 import { DomainEventBus } from './events.ts';
 import { ImportQueue } from './services/imports.ts';
 
@@ -16,6 +18,10 @@ export interface Context {
   events: DomainEventBus;
   settings: Settings;
   imports: ImportQueue;
+  /** The engine, told about publishes and status changes after they commit (absent in api-only tests). */
+  runtime?: FlowRuntime;
+  /** Run history and statistics of the engine (absent in api-only tests). */
+  runs?: RunReader;
   sessionToken: string | null;
   /** The token of an `Authorization: Bearer` header: an API key. */
   bearerToken: string | null;
@@ -44,7 +50,12 @@ export interface AppServices {
   events?: DomainEventBus;
   settings?: Partial<Settings>;
   imports?: ImportQueue;
+  runtime?: FlowRuntime;
+  runs?: RunReader;
 }
+
+/** What the api reads from the engine: runs, their timelines and per-node counters. */
+export type RunReader = Pick<EmbeddedEngine, 'runs' | 'runTimeline' | 'nodeStats'>;
 
 export function contextFactory(services: AppServices) {
   const now = services.now ?? (() => new Date());
@@ -58,6 +69,8 @@ export function contextFactory(services: AppServices) {
     events,
     settings,
     imports,
+    ...(services.runtime ? { runtime: services.runtime } : {}),
+    ...(services.runs ? { runs: services.runs } : {}),
     request: { ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null },
     sessionToken: req.cookies[SESSION_COOKIE] ?? null,
     bearerToken: bearerToken(req.headers.authorization),

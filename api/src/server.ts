@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
+import type { EffectHandler } from '@omniflow/engine';
 import { type Catalogue, loadCatalogue, pluginsFromEnv, pluginsFromPackageJson } from '@omniflow/nodes';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type AppServices, contextFactory, type Settings } from './context.ts';
 import type { MigrationResult } from './db/migrate.ts';
 import { connectDatabase, openDatabase, type PrismaClient } from './db/open.ts';
+import { createEngineHost, type EngineHost } from './engine-host.ts';
 import { DomainEventBus } from './events.ts';
 import { type AppRouter, appRouter } from './router/index.ts';
 import { ImportQueue } from './services/imports.ts';
@@ -64,6 +66,10 @@ export interface StartOptions {
   catalogue?: Catalogue;
   now?: () => Date;
   settings?: Partial<Settings>;
+  /** Host the embedded engine in this process (default true; `npm start` runs api and engine together). */
+  engine?: boolean;
+  /** External effects for the engine (sends, HTTP, CAPI); default: nothing leaves the server. */
+  effects?: EffectHandler;
 }
 
 export interface RunningServer {
@@ -76,6 +82,8 @@ export interface RunningServer {
   events: DomainEventBus;
   /** The background import queue. */
   imports: ImportQueue;
+  /** The embedded engine, unless started with `engine: false`. */
+  engine: EngineHost | null;
   /** Set on the first start only: the generated admin credentials, to show once. */
   firstAdmin: { email: string; password: string } | null;
   close(): Promise<void>;
@@ -86,6 +94,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const catalogue = options.catalogue ?? (await loadInstalledCatalogue());
   const { prisma, file, migrations } = await openDatabase(options.dataDir);
   const importsDb = await connectDatabase(file);
+  let engine: EngineHost | null = null;
   try {
     const firstAdmin = await ensureFirstAdmin(prisma, options.adminEmail);
     const now = options.now ?? (() => new Date());
@@ -93,8 +102,28 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     let log: (error: unknown, message: string) => void = () => {};
     const events = new DomainEventBus((err, event) => log(err, `domain event subscriber failed on ${event.type}`));
     const imports = new ImportQueue({ prisma: importsDb, now, events, log: (err, message) => log(err, message) });
+    engine =
+      options.engine === false
+        ? null
+        : createEngineHost({
+            dataDir: options.dataDir,
+            catalogue,
+            prisma,
+            events,
+            now,
+            ...(options.effects ? { effects: options.effects } : {}),
+            onError: (err) => log(err, 'engine error'),
+          });
     const app = await buildApp(
-      { prisma, catalogue, now, events, imports, ...(options.settings ? { settings: options.settings } : {}) },
+      {
+        prisma,
+        catalogue,
+        now,
+        events,
+        imports,
+        ...(engine ? { runtime: engine, runs: engine.engine } : {}),
+        ...(options.settings ? { settings: options.settings } : {}),
+      },
       {
         logger: options.logger ?? false,
         trustProxy: options.trustProxy ?? false,
@@ -113,15 +142,18 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       migrations,
       events,
       imports,
+      engine,
       firstAdmin,
       close: async () => {
         await imports.stop();
+        await engine?.close();
         await app.close();
         await importsDb.$disconnect();
         await prisma.$disconnect();
       },
     };
   } catch (e) {
+    await engine?.close();
     await importsDb.$disconnect();
     await prisma.$disconnect();
     throw e;

@@ -28,6 +28,8 @@ export const PERMISSIONS = {
   'flows.publish': { admin: 'all', supervisor: 'all', marketer: 'all', marketing_cs: 'all', cs_manager: 'bots' },
   /** Delete drafts, archive. */
   'flows.delete': { admin: 'all', supervisor: 'all', marketing_cs: 'all' },
+  /** View run logs and metrics (§8.3). */
+  'runs.view': { admin: 'all', supervisor: 'all', marketer: 'all', marketing_cs: 'all', cs_manager: 'all' },
   /** Read the audit log (ours: the matrix has no row for it). */
   'audit.view': { admin: 'all', supervisor: 'all' },
   /** Add team members and change roles (ours). */

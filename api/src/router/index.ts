@@ -8,6 +8,7 @@ import { flowsRouter } from './flows.ts';
 import { importsRouter } from './imports.ts';
 import { lifecycleRouter } from './lifecycle.ts';
 import { pointsRouter } from './points.ts';
+import { runsRouter } from './runs.ts';
 import { tagsRouter } from './tags.ts';
 import { testListsRouter } from './testLists.ts';
 import { usersRouter } from './users.ts';
@@ -18,6 +19,7 @@ export const appRouter = router({
   flows: flowsRouter,
   versions: versionsRouter,
   lifecycle: lifecycleRouter,
+  runs: runsRouter,
   audit: auditRouter,
   users: usersRouter,
   contacts: contactsRouter,

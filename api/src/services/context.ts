@@ -1,5 +1,6 @@
 import type { Catalogue } from '@omniflow/nodes';
 import type { RequestMeta, Settings } from '../context.ts';
+import type { FlowRuntime } from '../engine-host.ts';
 import type { DomainEvent, DomainEventBus } from '../events.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { Access, Actor } from '../trpc.ts';
@@ -13,6 +14,8 @@ export interface ServiceContext {
   actor: Actor;
   events: DomainEventBus;
   settings: Settings;
+  /** The engine, told about publishes and status changes once they have committed. */
+  runtime?: FlowRuntime;
 }
 
 /** Services acting on flows also get the actor's access under the procedure's permission. */

@@ -23,5 +23,6 @@ export async function changeStatus(ctx: FlowServiceContext, flowId: string, acti
     });
     return tx.flow.findUniqueOrThrow({ where: { id: row.id }, include: FLOW_INCLUDE });
   });
+  ctx.runtime?.statusChanged(row.id, to);
   return toFlowSummary(updated);
 }

@@ -57,16 +57,21 @@ export async function publish(ctx: FlowServiceContext, input: PublishInput): Pro
     if (problem) throw badField(problem.field, problem.message);
   }
   const { graph, warnings } = checkPublishable(ctx, row.draftGraph, `flow ${row.id}`, input.confirmWarnings);
-  return writeVersion(ctx, row, graph, {
-    action: 'flow.publish',
-    to,
-    notes: input.notes,
-    inFlightPolicy: input.inFlightPolicy,
-    // Republishing a scheduled flow keeps its start time (§2.3: it cannot be edited).
-    schedule: schedule ?? (to === 'scheduled' ? existingSchedule(row) : undefined),
-    expectedRevision: input.baseRevision,
-    warnings,
-  });
+  return handOver(
+    ctx,
+    graph,
+    input.inFlightPolicy,
+    await writeVersion(ctx, row, graph, {
+      action: 'flow.publish',
+      to,
+      notes: input.notes,
+      inFlightPolicy: input.inFlightPolicy,
+      // Republishing a scheduled flow keeps its start time (§2.3: it cannot be edited).
+      schedule: schedule ?? (to === 'scheduled' ? existingSchedule(row) : undefined),
+      expectedRevision: input.baseRevision,
+      warnings,
+    }),
+  );
 }
 
 export interface RollbackInput {
@@ -93,15 +98,26 @@ export async function rollback(ctx: FlowServiceContext, input: RollbackInput): P
   }
   const to = assertTransition(row, 'publish');
   const { graph, warnings } = checkPublishable(ctx, target.graph, `version ${target.number} of flow ${row.id}`, true);
-  return writeVersion(ctx, row, graph, {
-    action: 'flow.rollback',
-    to,
-    notes: input.notes ?? `Rollback to version ${target.number}`,
-    inFlightPolicy: input.inFlightPolicy,
-    schedule: to === 'scheduled' ? existingSchedule(row) : undefined,
-    warnings,
-    rolledBackTo: target.number,
-  });
+  return handOver(
+    ctx,
+    graph,
+    input.inFlightPolicy,
+    await writeVersion(ctx, row, graph, {
+      action: 'flow.rollback',
+      to,
+      notes: input.notes ?? `Rollback to version ${target.number}`,
+      inFlightPolicy: input.inFlightPolicy,
+      schedule: to === 'scheduled' ? existingSchedule(row) : undefined,
+      warnings,
+      rolledBackTo: target.number,
+    }),
+  );
+}
+
+/** Tells the engine about the committed version, so new runs start on it (runs in flight follow the policy). */
+function handOver(ctx: FlowServiceContext, graph: FlowGraph, inFlightPolicy: InFlightPolicy, result: PublishResult): PublishResult {
+  ctx.runtime?.published({ flowId: result.flow.id, versionId: result.version.id, graph, inFlightPolicy, status: result.flow.status });
+  return result;
 }
 
 function existingSchedule(row: FlowRow): WriteVersion['schedule'] {

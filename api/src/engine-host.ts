@@ -1,0 +1,126 @@
+import type { Effect, EffectHandler, EffectResult, EmbeddedEngine } from '@omniflow/engine';
+import { createEmbeddedEngine } from '@omniflow/engine';
+import type { Catalogue } from '@omniflow/nodes';
+import type { FlowGraph, TriggerEvent } from '@omniflow/schemas';
+import type { PrismaClient } from './db/open.ts';
+import type { DomainEvent, DomainEventBus } from './events.ts';
+import type { FlowStatus } from './lifecycle/transitions.ts';
+import { PrismaContactStore } from './services/contact-store.ts';
+import type { InFlightPolicy } from './services/versions.ts';
+
+// The embedded engine hosted by the api process (`npm start` runs one process). Customer-data
+// changes reach it as trigger events and inbound contact events; publishing and lifecycle changes
+// reach it through FlowRuntime. Contacts are the api's (Prisma), so a journey's tag shows in the api.
+
+/** What the flow services tell the runtime after their change has committed. */
+export interface FlowRuntime {
+  published(change: { flowId: string; versionId: string; graph: FlowGraph; inFlightPolicy: InFlightPolicy; status: FlowStatus }): void;
+  statusChanged(flowId: string, status: FlowStatus): void;
+}
+
+export interface EngineHost extends FlowRuntime {
+  engine: EmbeddedEngine;
+  close(): Promise<void>;
+}
+
+/** Domain event → the engine's trigger event and the inbound event waiting runs may be listening for. */
+function toEngineEvents(e: DomainEvent): { trigger?: TriggerEvent; inbound?: Parameters<EmbeddedEngine['deliverInbound']>[0] } {
+  const base = { id: `${e.type}:${e.customerId}:${e.at}`, occurredAt: e.at, customerId: e.customerId };
+  switch (e.type) {
+    case 'tag.applied':
+    case 'tag.removed': {
+      const dedupeKey = `${e.type}:${e.customerId}:${e.tag}:${e.at}`;
+      return {
+        trigger: { ...base, type: e.type, source: e.source, payload: { tag: e.tag, reapplied: e.type === 'tag.applied' && e.count > 1 }, dedupeKey },
+        inbound: {
+          customerId: e.customerId,
+          kind: e.type === 'tag.applied' ? 'tagApplied' : 'tagRemoved',
+          payload: { tags: [e.tag] },
+          source: e.source,
+          dedupeKey,
+        },
+      };
+    }
+    case 'attribute.changed': {
+      const dedupeKey = `attribute:${e.customerId}:${e.key}:${e.at}`;
+      return {
+        trigger: { ...base, type: 'attribute.changed', source: e.source, payload: { key: e.key, value: e.new, previous: e.old }, dedupeKey },
+        inbound: { customerId: e.customerId, kind: 'attributeChanged', payload: { key: e.key, value: e.new, previous: e.old }, source: e.source, dedupeKey },
+      };
+    }
+    case 'contact.created':
+      return {
+        trigger: {
+          ...base,
+          type: 'contact.created',
+          channel: e.channel,
+          channelId: e.channelId,
+          source: e.source,
+          payload: { source: e.source },
+          dedupeKey: `contact:${e.identityId}`,
+        },
+      };
+    default:
+      return {};
+  }
+}
+
+/**
+ * Until a channel's credentials are configured, its sends fail with a reason the run timeline shows,
+ * instead of pretending to have sent; outbound HTTP is refused the same way.
+ */
+export const unconfiguredEffects: EffectHandler = {
+  async deliver(effect: Effect): Promise<EffectResult> {
+    if (effect.kind === 'http') return { ok: false, reason: 'blocked', message: 'Outbound HTTP is not configured on this server' };
+    return {
+      ok: false,
+      reason: 'channel_not_configured',
+      message: `No ${effect.kind === 'capi' ? 'Conversions API dataset' : 'channel'} is configured for this send`,
+      retryable: false,
+    };
+  },
+};
+
+export function createEngineHost(options: {
+  dataDir: string;
+  catalogue: Catalogue;
+  prisma: PrismaClient;
+  events: DomainEventBus;
+  now: () => Date;
+  /** External effects (sends, HTTP calls, CAPI); by default nothing leaves the server (see unconfiguredEffects). */
+  effects?: EffectHandler;
+  onError?: (error: unknown) => void;
+}): EngineHost {
+  const contacts = new PrismaContactStore({ prisma: options.prisma, now: options.now, events: options.events });
+  const engine = createEmbeddedEngine({
+    dataDir: options.dataDir,
+    catalogue: options.catalogue,
+    contacts,
+    effects: options.effects ?? unconfiguredEffects,
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
+  const unsubscribe = options.events.on('*', (event) => {
+    // Changes a journey made itself are already in the engine's inbox, committed with the step.
+    if ('sourceRef' in event && event.sourceRef && 'runId' in event.sourceRef) return;
+    const { trigger, inbound } = toEngineEvents(event);
+    if (trigger) engine.ingest(trigger);
+    if (inbound) engine.deliverInbound(inbound);
+  });
+  engine.start();
+  return {
+    engine,
+    published({ flowId, versionId, graph, inFlightPolicy, status }) {
+      // A scheduled version is handed over when its start time comes (the scheduler lands with the engine issue).
+      if (status === 'active') engine.publish(flowId, versionId, graph, { inFlight: inFlightPolicy });
+    },
+    statusChanged(flowId, status) {
+      if (status === 'paused') engine.pause(flowId);
+      else if (status === 'active') engine.resume(flowId);
+      else if (status === 'ended') engine.end(flowId);
+    },
+    async close() {
+      unsubscribe();
+      await engine.stop();
+    },
+  };
+}

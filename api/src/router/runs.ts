@@ -1,0 +1,41 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import type { Context } from '../context.ts';
+import { loadFlow } from '../services/flows.ts';
+import { permitted, router } from '../trpc.ts';
+
+// Run history and per-node statistics, read from the engine hosted in this process.
+
+function reader(ctx: Context) {
+  if (!ctx.runs) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'The engine is not running in this server' });
+  return ctx.runs;
+}
+
+const FlowRef = z.object({ flowId: z.string().min(1).max(64) });
+
+export const runsRouter = router({
+  /** Runs of a flow (newest first), optionally of one contact. */
+  list: permitted('runs.view')
+    .input(FlowRef.extend({ customerId: z.string().min(1).max(64).optional(), limit: z.number().int().min(1).max(500).default(100) }))
+    .query(async ({ ctx, input }) => {
+      await loadFlow(ctx, input.flowId); // the flow exists and the role may see its kind
+      const runs = reader(ctx).runs({ flowId: input.flowId, ...(input.customerId ? { customerId: input.customerId } : {}) });
+      return runs.slice(-input.limit).reverse();
+    }),
+  /** One run's steps: node, outcome, port, explanation, error. */
+  timeline: permitted('runs.view')
+    .input(z.object({ runId: z.string().min(1).max(200) }))
+    .query(async ({ ctx, input }) => {
+      const timeline = reader(ctx).runTimeline(input.runId);
+      if (!timeline.run) throw new TRPCError({ code: 'NOT_FOUND', message: `runId ${input.runId} does not exist` });
+      await loadFlow(ctx, timeline.run.flowId);
+      return timeline;
+    }),
+  /** Per-node counters of one published version: entered, waiting, passed per port, failed. */
+  nodeStats: permitted('runs.view')
+    .input(FlowRef.extend({ versionId: z.string().min(1).max(64) }))
+    .query(async ({ ctx, input }) => {
+      await loadFlow(ctx, input.flowId);
+      return reader(ctx).nodeStats(input.flowId, input.versionId);
+    }),
+});
