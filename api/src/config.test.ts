@@ -3,6 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { configFromEnv } from './config.ts';
 
 describe('configFromEnv', () => {
+  it('resolves the data directory against the directory npm was run from', () => {
+    expect(configFromEnv({ INIT_CWD: '/work/repo' }).dataDir).toBe('/work/repo/data');
+    expect(configFromEnv({ INIT_CWD: '/work/repo', OMNIFLOW_DATA_DIR: 'var/db' }).dataDir).toBe('/work/repo/var/db');
+    expect(configFromEnv({ INIT_CWD: '/work/repo', OMNIFLOW_DATA_DIR: '/srv/x' }).dataDir).toBe('/srv/x');
+  });
+
   it('defaults to port 3000 and ./data', () => {
     expect(configFromEnv({})).toEqual({
       port: 3000,

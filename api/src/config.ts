@@ -21,7 +21,8 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
-    dataDir: resolve(env.OMNIFLOW_DATA_DIR ?? './data'),
+    // Relative to where the user ran npm (INIT_CWD), not the workspace npm switched into: `npm start` at the root uses ./data there.
+    dataDir: resolve(env.INIT_CWD ?? '.', env.OMNIFLOW_DATA_DIR ?? './data'),
     adminEmail: env.OMNIFLOW_ADMIN_EMAIL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     trustProxy: parseTrustProxy(env.OMNIFLOW_TRUST_PROXY),
