@@ -1,4 +1,5 @@
-import type { AttributeValue, ChannelKind, ContactIdentity, Customer, SourceRef, TagSource } from '@omniflow/schemas';
+import type { AttributeWrite, ContactStore, PointsChange, WriteMeta } from '@omniflow/engine';
+import type { AttributeValue, ChannelKind, ContactIdentity, Customer, TagSource } from '@omniflow/schemas';
 import type { AttributeSource, DomainEvent } from '../events.ts';
 import { setAttributeTx } from './attributes.ts';
 import { type CustomerDetail, getCustomer, isUniqueViolation } from './contacts.ts';
@@ -6,27 +7,9 @@ import { type DataContext, inTransaction, type Tx } from './context.ts';
 import { changePointsTx } from './points.ts';
 import { applyTagsTx, removeTagsTx } from './tags.ts';
 
-// The engine's contact store (its `ContactStore` in engine/src/contacts) on the api's database.
-// Every write carries the step's idempotency key; the answer is remembered in IdempotencyRecord in
-// the same transaction as the change, so a step replayed after a crash changes nothing and gets
-// the same answer. The shapes are declared here (structurally the engine's) so the api does not
-// depend on the engine's internals while both evolve.
-
-export interface StoreWriteMeta {
-  idempotencyKey: string;
-  at: Date;
-  source: TagSource;
-  sourceRef?: SourceRef;
-}
-
-export type StoreAttributeWrite = {
-  result: 'ok' | 'invalid_format' | 'archived' | 'type_mismatch';
-  changed: boolean;
-  previous?: AttributeValue;
-  value?: AttributeValue;
-};
-
-export type StorePointsChange = { ok: true; balance: number } | { ok: false; reason: 'insufficient' | 'no_phone' };
+// The engine's ContactStore on the api's database. Every write carries the step's idempotency key;
+// the answer is remembered in IdempotencyRecord in the same transaction as the change, so a step
+// replayed after a crash changes nothing and gets the same answer.
 
 /** Where a flow's write came from, as an attribute source (§3.5). */
 function attributeSource(source: TagSource): AttributeSource {
@@ -74,7 +57,7 @@ export function toSchemaCustomer(c: CustomerDetail): Customer {
   };
 }
 
-export class PrismaContactStore {
+export class PrismaContactStore implements ContactStore {
   constructor(private readonly dc: DataContext) {}
 
   async get(customerId: string): Promise<Customer | undefined> {
@@ -82,14 +65,14 @@ export class PrismaContactStore {
     return exists ? toSchemaCustomer(await getCustomer(this.dc.prisma, customerId)) : undefined;
   }
 
-  applyTags(customerId: string, tags: readonly string[], meta: StoreWriteMeta): Promise<{ applied: string[] }> {
+  applyTags(customerId: string, tags: readonly string[], meta: WriteMeta): Promise<{ applied: string[] }> {
     return this.once('tags.apply', meta, async (tx, events) => {
       const result = await applyTagsTx(tx, meta.at, { customerId, tags, source: meta.source, sourceRef: meta.sourceRef }, events);
       return { applied: result.applied.map((a) => a.tag) };
     });
   }
 
-  removeTags(customerId: string, tags: readonly string[], meta: StoreWriteMeta): Promise<{ removed: string[] }> {
+  removeTags(customerId: string, tags: readonly string[], meta: WriteMeta): Promise<{ removed: string[] }> {
     return this.once('tags.remove', meta, async (tx, events) => {
       const result = await removeTagsTx(tx, meta.at, { customerId, tags, source: meta.source, sourceRef: meta.sourceRef }, events);
       return { removed: result.removed };
@@ -97,7 +80,7 @@ export class PrismaContactStore {
   }
 
   /** Flow writes come from typed input (a button value, the user-input card): strings are parsed for the type. */
-  setAttribute(customerId: string, key: string, value: AttributeValue, meta: StoreWriteMeta): Promise<StoreAttributeWrite> {
+  setAttribute(customerId: string, key: string, value: AttributeValue, meta: WriteMeta): Promise<AttributeWrite> {
     return this.once('attribute.set', meta, async (tx, events) => {
       const before = await tx.attributeValue.findUnique({ where: { customerId_key: { customerId, key } }, select: { value: true } });
       const written = await setAttributeTx(tx, meta.at, { customerId, key, value, source: attributeSource(meta.source), fromText: true }, events);
@@ -111,7 +94,7 @@ export class PrismaContactStore {
     });
   }
 
-  changePoints(customerId: string, op: 'add' | 'deduct', amount: number, reason: string, meta: StoreWriteMeta): Promise<StorePointsChange> {
+  changePoints(customerId: string, op: 'add' | 'deduct', amount: number, reason: string, meta: WriteMeta): Promise<PointsChange> {
     return this.once('points.change', meta, async (tx, events) => {
       const result = await changePointsTx(
         tx,
@@ -124,7 +107,7 @@ export class PrismaContactStore {
   }
 
   /** §1.3: a flow's subscribe / unsubscribe node changes every contact of the customer. */
-  async setSubscription(customerId: string, status: 'subscribed' | 'unsubscribed', meta: StoreWriteMeta): Promise<void> {
+  async setSubscription(customerId: string, status: 'subscribed' | 'unsubscribed', meta: WriteMeta): Promise<void> {
     await this.once('subscription.set', meta, async (tx) => {
       await tx.contactIdentity.updateMany({
         where: { customerId, subscriptionStatus: { not: status } },
@@ -138,7 +121,7 @@ export class PrismaContactStore {
    * Marks the conversation as waiting for a person (§1.10). The api has no agent routing yet, so
    * nobody is assigned: the answer says so and the flow takes its unassigned path.
    */
-  handOff(customerId: string, _request: Readonly<Record<string, unknown>>, meta: StoreWriteMeta): Promise<{ assigned: boolean }> {
+  handOff(customerId: string, _request: Readonly<Record<string, unknown>>, meta: WriteMeta): Promise<{ assigned: boolean }> {
     return this.once('handoff', meta, async (tx) => {
       await tx.contactIdentity.updateMany({ where: { customerId }, data: { conversationState: 'pending_human', updatedAt: meta.at } });
       return { assigned: false };
@@ -146,7 +129,7 @@ export class PrismaContactStore {
   }
 
   /** Runs a keyed write once: the change, its remembered answer and (after the commit) its events. */
-  private async once<T>(scope: string, meta: StoreWriteMeta, write: (tx: Tx, events: DomainEvent[]) => Promise<T>): Promise<T> {
+  private async once<T>(scope: string, meta: WriteMeta, write: (tx: Tx, events: DomainEvent[]) => Promise<T>): Promise<T> {
     const recall = async (): Promise<T | undefined> => {
       const record = await this.dc.prisma.idempotencyRecord.findUnique({ where: { key: meta.idempotencyKey } });
       return record ? (JSON.parse(record.answer) as T) : undefined;
