@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Adds up the JSON results every package's `vitest run` wrote and prints one closing line,
 // so CI logs end with "N passed, N failed" whichever packages ran.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -9,7 +9,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const dirs = pkg.workspaces.flatMap((w) => (w.endsWith('/*') ? [] : [w]));
 for (const w of pkg.workspaces.filter((w) => w.endsWith('/*'))) {
   const base = join(root, w.slice(0, -2));
-  for (const name of (await import('node:fs')).readdirSync(base)) dirs.push(join(w.slice(0, -2), name));
+  for (const name of readdirSync(base)) if (existsSync(join(base, name, 'package.json'))) dirs.push(join(w.slice(0, -2), name));
 }
 let passed = 0;
 let failed = 0;
@@ -17,6 +17,8 @@ let skipped = 0;
 const missing = [];
 for (const dir of dirs) {
   const file = join(root, dir, '.vitest-results.json');
+  const scripts = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')).scripts ?? {};
+  if (!scripts.test) continue;
   if (!existsSync(file)) {
     missing.push(dir);
     continue;

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
 import type { EffectHandler } from '@omniflow/engine';
 import { type Catalogue, loadCatalogue, pluginsFromEnv, pluginsFromPackageJson } from '@omniflow/nodes';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
@@ -21,10 +22,23 @@ export function loadInstalledCatalogue(): Promise<Catalogue> {
   return loadCatalogue([...new Set([...pluginsFromPackageJson(REPO_ROOT), ...pluginsFromEnv()])]);
 }
 
-/** The HTTP app: tRPC at /trpc and a health check at /healthz. */
+/** The studio's production build; found by path, since the studio depends on the api (for types), not the other way. */
+const DEFAULT_STUDIO_DIR = new URL('../../studio/dist/', import.meta.url).pathname;
+
+/** Serves the built studio at /, with index.html for its client-side routes; absent a build, the api runs alone. */
+async function serveStudio(app: FastifyInstance, dir: string | false): Promise<void> {
+  if (dir === false || !existsSync(`${dir}/index.html`)) return;
+  await app.register(fastifyStatic, { root: dir, wildcard: false });
+  app.setNotFoundHandler((request, reply) => {
+    if (request.method === 'GET' && !request.url.startsWith('/trpc') && request.headers.accept?.includes('text/html')) return reply.sendFile('index.html');
+    return reply.code(404).send({ ok: false, error: 'not_found', message: `${request.method} ${request.url} does not exist` });
+  });
+}
+
+/** The HTTP app: tRPC at /trpc, a health check at /healthz and the studio at /. */
 export async function buildApp(
   services: AppServices,
-  options: { logger?: boolean | { level: string }; trustProxy?: boolean | string } = {},
+  options: { logger?: boolean | { level: string }; trustProxy?: boolean | string; studioDir?: string | false } = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
@@ -44,6 +58,7 @@ export async function buildApp(
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
+  await serveStudio(app, options.studioDir === undefined ? DEFAULT_STUDIO_DIR : options.studioDir);
   app.get('/healthz', async (_request, reply) => {
     try {
       await services.prisma.$queryRaw`SELECT 1`;

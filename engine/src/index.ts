@@ -1,6 +1,8 @@
 // @omniflow/engine — trigger matching, the run interpreter and the embedded durable runtime (SQLite).
 // The Temporal runtime and the channel adapters come later and plug into the same interfaces:
 // ContactStore (internal effects), EffectHandler (external effects) and Clock (time).
+
+export * from './channels/index.ts';
 export { type Clock, type ClockTimer, ManualClock, ScaledClock, SystemClock } from './clock.ts';
 export {
   type AttributeWrite,

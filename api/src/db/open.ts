@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import BetterSqlite3 from 'better-sqlite3';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { ConnectionGate, gatedAdapter, markTransactionCallbacks } from './gate.ts';
 import { type MigrationResult, migrateSqlite, readMigrations } from './migrate.ts';
 
 export type { PrismaClient };
@@ -35,12 +36,15 @@ export async function openDatabase(dataDir: string, migrationsDir?: string): Pro
 }
 
 /**
- * A Prisma client on its own SQLite connection. Work that runs long transactions in the
- * background (imports) gets one: on a shared connection, queries of other requests would run
- * inside its open transaction.
+ * A Prisma client on its own SQLite connection, behind a gate (./gate.ts): while an interactive
+ * or batch transaction is open, statements outside it wait instead of running inside it, and
+ * other transactions wait their turn. Work that runs long transactions in the background
+ * (imports) gets a client of its own, so requests do not wait behind them.
  */
 export async function connectDatabase(file: string): Promise<PrismaClient> {
-  const prisma = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 10_000 }) });
+  const gate = new ConnectionGate();
+  const prisma = new PrismaClient({ adapter: gatedAdapter(new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 10_000 }), gate) });
+  markTransactionCallbacks(prisma, gate);
   await prisma.$connect();
   return prisma;
 }

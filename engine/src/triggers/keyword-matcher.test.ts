@@ -94,3 +94,29 @@ describe('keyword matching (§3.1)', () => {
     expect(perMessage).toBeLessThan(2);
   });
 });
+
+describe('KeywordMatcher.match agrees with matchAll', () => {
+  it('returns matchAll(text)[0] on random overlapping rules', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const words = ['sale', 'price', 'hi', 'hello', 'help', 'order', 'ship', 'shipping', 'cart', 'menu'];
+    const pick = () => words[Math.floor(random() * words.length)]!;
+    const modes = ['containsAny', 'containsAll', 'exact', 'anyInput'] as const;
+    for (let round = 0; round < 50; round++) {
+      const rules = Array.from({ length: 12 }, (_, i) => ({
+        id: `r${i}`,
+        keywords: Array.from({ length: 1 + Math.floor(random() * 3) }, pick),
+        match: modes[Math.floor(random() * modes.length)]!,
+        order: Math.floor(random() * 1000),
+      }));
+      const matcher = new KeywordMatcher(rules);
+      for (let t = 0; t < 20; t++) {
+        const text = Array.from({ length: 1 + Math.floor(random() * 4) }, pick).join(' ');
+        expect(matcher.match(text)?.id).toBe(matcher.matchAll(text)[0]?.id);
+      }
+    }
+  });
+});

@@ -140,6 +140,43 @@ export class KeywordMatcher {
 
   /** Every rule the text matches, in precedence order (the first is the one that fires). */
   matchAll(text: string, filter: KeywordFilter = {}): KeywordRule[] {
+    const { matched, allowed } = this.#matched(text, filter);
+    const ordered = orderByPrecedence([...matched.values()]);
+    const anyInput = this.#anyInput.filter(allowed).sort((a, b) => a.rule.order - b.rule.order);
+    return [...ordered, ...anyInput.map((c) => c.rule)];
+  }
+
+  /**
+   * The one rule that fires for this message, if any: the newest rule of the oldest matching rule's
+   * cluster (rules linked by shared keywords), as `matchAll(text)[0]` without ordering every match.
+   */
+  match(text: string, filter: KeywordFilter = {}): KeywordRule | undefined {
+    const { matched, allowed } = this.#matched(text, filter);
+    if (matched.size === 0) {
+      let first: Compiled | undefined;
+      for (const c of this.#anyInput) if (allowed(c) && (!first || c.rule.order < first.rule.order)) first = c;
+      return first?.rule;
+    }
+    const candidates = [...matched.values()];
+    let oldest = candidates[0]!;
+    for (const c of candidates) if (c.rule.order < oldest.rule.order) oldest = c;
+    const cluster = new Set([oldest]);
+    const ids = new Set(oldest.keywordIds);
+    let newest = oldest;
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const c of candidates) {
+        if (cluster.has(c) || !c.keywordIds.some((id) => ids.has(id))) continue;
+        cluster.add(c);
+        for (const id of c.keywordIds) ids.add(id);
+        if (c.rule.order > newest.rule.order) newest = c;
+        grew = true;
+      }
+    }
+    return newest.rule;
+  }
+
+  #matched(text: string, filter: KeywordFilter): { matched: Map<KeywordRule, Compiled>; allowed: (c: Compiled) => boolean } {
     const normalised = normaliseText(text);
     const allowed = (c: Compiled) =>
       (!c.rule.channels?.length || (filter.channel !== undefined && c.rule.channels.includes(filter.channel))) &&
@@ -154,14 +191,7 @@ export class KeywordMatcher {
       }
       for (const c of this.#exact.get(normalised) ?? []) if (allowed(c)) matched.set(c.rule, c);
     }
-    const ordered = orderByPrecedence([...matched.values()]);
-    const anyInput = this.#anyInput.filter(allowed).sort((a, b) => a.rule.order - b.rule.order);
-    return [...ordered, ...anyInput.map((c) => c.rule)];
-  }
-
-  /** The one rule that fires for this message, if any. */
-  match(text: string, filter: KeywordFilter = {}): KeywordRule | undefined {
-    return this.matchAll(text, filter)[0];
+    return { matched, allowed };
   }
 }
 

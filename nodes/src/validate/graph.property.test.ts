@@ -92,7 +92,8 @@ const roundTrip = (g: unknown) => {
   return { text1, text2: JSON.stringify(second.graph), graph: second.graph as FlowGraph };
 };
 
-describe('validateGraph properties', () => {
+// Hundreds of generated graphs per property: give them time on a loaded CI machine.
+describe('validateGraph properties', { timeout: 120_000 }, () => {
   it('never throws and always answers with typed issues, whatever JSON it gets', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (raw) => {
