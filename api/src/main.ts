@@ -11,9 +11,11 @@ const server = await startServer({
   logger: { level: config.logLevel },
   trustProxy: config.trustProxy,
   settings: { testListCap: config.testListCap },
+  seedExamples: true,
 });
 
 if (server.migrations.applied.length > 0) console.log(`Applied database migrations: ${server.migrations.applied.join(', ')}`);
+if (server.seeded.length > 0) console.log(`Added example flows to start from: ${server.seeded.join(', ')}`);
 if (server.firstAdmin) {
   // Printed once: only the password's hash is stored.
   console.log(

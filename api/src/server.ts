@@ -12,6 +12,7 @@ import { createEngineHost, type EngineHost } from './engine-host.ts';
 import { DomainEventBus } from './events.ts';
 import { type AppRouter, appRouter } from './router/index.ts';
 import { ImportQueue } from './services/imports.ts';
+import { seedExampleFlows } from './services/seed.ts';
 import { ensureFirstAdmin } from './services/users.ts';
 
 export const API_VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -85,6 +86,8 @@ export interface StartOptions {
   engine?: boolean;
   /** External effects for the engine (sends, HTTP, CAPI); default: nothing leaves the server. */
   effects?: EffectHandler;
+  /** On the first start, add the example flows of examples/flows/ as drafts (npm start does). */
+  seedExamples?: boolean;
 }
 
 export interface RunningServer {
@@ -101,6 +104,8 @@ export interface RunningServer {
   engine: EngineHost | null;
   /** Set on the first start only: the generated admin credentials, to show once. */
   firstAdmin: { email: string; password: string } | null;
+  /** Names of the example flows added on this (first) start. */
+  seeded: string[];
   close(): Promise<void>;
 }
 
@@ -145,6 +150,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       },
     );
     log = (err, message) => app.log.error({ err }, message);
+    let seeded: string[] = [];
+    if (firstAdmin && options.seedExamples) {
+      const admin = await prisma.user.findUniqueOrThrow({ where: { email: firstAdmin.email } });
+      seeded = await seedExampleFlows({ prisma, catalogue, events, now }, admin.id);
+    }
     await imports.resume();
     await app.listen({ port: options.port, host: options.host ?? '0.0.0.0' });
     const address = app.server.address();
@@ -159,6 +169,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       imports,
       engine,
       firstAdmin,
+      seeded,
       close: async () => {
         await imports.stop();
         await engine?.close();

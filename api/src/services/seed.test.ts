@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, startServer } from '../server.ts';
+import { httpClient } from '../testing/http-client.ts';
+
+// The first start of `npm start` adds the example flows as drafts; later starts add nothing.
+
+let dataDir: string;
+let server: RunningServer;
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'omniflow-seed-'));
+  server = await startServer({ port: 0, host: '127.0.0.1', dataDir, seedExamples: true, engine: false });
+});
+afterAll(async () => {
+  await server?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('seeding the example flows', () => {
+  it('adds the three examples as drafts with no validation errors, once', async () => {
+    expect(server.seeded).toEqual(['Abandoned cart (example)', 'Shop keyword bot (example)', 'New follower welcome (example)']);
+    const admin = httpClient(server.url);
+    const first = server.firstAdmin;
+    if (!first) throw new Error('expected a first admin');
+    await admin.trpc.auth.signIn.mutate({ email: first.email, password: first.password });
+    const { items } = await admin.trpc.flows.list.query({});
+    expect(items.map((f) => [f.name, f.kind, f.status]).sort()).toEqual([
+      ['Abandoned cart (example)', 'journey', 'draft'],
+      ['New follower welcome (example)', 'journey', 'draft'],
+      ['Shop keyword bot (example)', 'chatbot', 'draft'],
+    ]);
+    for (const flow of items) {
+      const detail = await admin.trpc.flows.get.query({ id: flow.id });
+      expect(detail.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    }
+    await server.close();
+    server = await startServer({ port: 0, host: '127.0.0.1', dataDir, seedExamples: true, engine: false });
+    expect(server.seeded).toEqual([]);
+  });
+});
