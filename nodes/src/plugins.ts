@@ -21,7 +21,7 @@ function isDefinition(value: unknown): value is AnyNodeDefinition {
 export async function loadCatalogue(pluginSpecifiers: readonly string[] = []): Promise<Catalogue> {
   const extra: AnyNodeDefinition[] = [];
   for (const specifier of pluginSpecifiers) {
-    const mod = (await import(specifier)) as Partial<NodePlugin> & { default?: Partial<NodePlugin> };
+    const mod = (await import(/* @vite-ignore */ specifier)) as Partial<NodePlugin> & { default?: Partial<NodePlugin> };
     const nodes = mod.nodes ?? mod.default?.nodes;
     if (!Array.isArray(nodes) || !nodes.every(isDefinition)) {
       throw new Error(`Plugin "${specifier}" must export \`nodes\`: an array of defineNode(...) results`);
