@@ -1,9 +1,9 @@
-import { type AttributeType, type AttributeValue, IsoDate, IsoDateTime } from '@omniflow/schemas';
+import { type AttributeDefinition, type AttributeType, type AttributeValue, IsoDate, IsoDateTime } from '@omniflow/schemas';
 import { AppError, notFound } from '../errors.ts';
 import type { AttributeSource, DomainEvent } from '../events.ts';
 import { recordAudit } from './audit.ts';
 import { isUniqueViolation } from './contacts.ts';
-import { type DataContext, inTransaction, type ServiceContext, type Tx } from './context.ts';
+import { type DataContext, type Db, inTransaction, type ServiceContext, type Tx } from './context.ts';
 
 // Custom attributes (§1.5): definitions, and type-checked writes of customers' values. A value in
 // the wrong format is not saved; the result says why: ok | invalid_format | archived | type_mismatch.
@@ -210,4 +210,10 @@ export async function deleteAttribute(ctx: ServiceContext, key: string): Promise
     await recordAudit(tx, ctx, { action: 'attribute.delete', objectType: 'attribute', objectId: key, diff: { valuesDeleted: values.count } });
     return { key, valuesDeleted: values.count };
   });
+}
+
+/** The team's attribute definitions as the validator reads them: placeholders and conditions must name known ones. */
+export async function attributeCatalogue(db: Db): Promise<AttributeDefinition[]> {
+  const rows = await db.attributeDefinition.findMany({ select: { key: true, type: true, status: true } });
+  return rows.map((r) => ({ key: r.key, type: r.type as AttributeType, status: r.status as AttributeStatus }));
 }

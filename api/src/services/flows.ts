@@ -12,6 +12,7 @@ import { TRPCError } from '@trpc/server';
 import { AppError, badField, notFound } from '../errors.ts';
 import { flowChannels, initialGraph } from '../graph/initial-graph.ts';
 import { type FlowAction, type FlowStatus, nextStatus } from '../lifecycle/transitions.ts';
+import { attributeCatalogue } from './attributes.ts';
 import { recordAudit } from './audit.ts';
 import type { Db, FlowServiceContext } from './context.ts';
 import { FLOW_INCLUDE, type FlowRow, type FlowSummary, readStoredGraph, toFlowSummary } from './flow-dto.ts';
@@ -117,7 +118,11 @@ export async function listFlows(ctx: FlowServiceContext, query: FlowListQuery): 
 export async function getFlow(ctx: FlowServiceContext, id: string): Promise<FlowDetail> {
   const row = await loadFlow(ctx, id);
   const draftGraph = readStoredGraph(row.draftGraph, `flow ${id}`);
-  return { ...toFlowSummary(row), draftGraph, issues: validateGraph(draftGraph, { catalogue: ctx.catalogue }).issues };
+  return {
+    ...toFlowSummary(row),
+    draftGraph,
+    issues: validateGraph(draftGraph, { catalogue: ctx.catalogue, attributes: await attributeCatalogue(ctx.prisma) }).issues,
+  };
 }
 
 export interface SaveDraftInput {
@@ -136,7 +141,7 @@ export async function saveDraft(ctx: FlowServiceContext, input: SaveDraftInput):
   assertTransition(row, 'edit');
   // validateGraph parses (and upgrades) the graph itself and hands it back: parsing a 1,000-node
   // graph costs about as much as writing it, so it is parsed once, here.
-  const validation = validateGraph(input.graph, { catalogue: ctx.catalogue });
+  const validation = validateGraph(input.graph, { catalogue: ctx.catalogue, attributes: await attributeCatalogue(ctx.prisma) });
   const graph = checkDraftGraph(input.graph, validation.graph, row);
   const updatedAt = ctx.now();
   await ctx.prisma.$transaction(async (tx) => {

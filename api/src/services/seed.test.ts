@@ -35,6 +35,15 @@ describe('seeding the example flows', () => {
       const detail = await admin.trpc.flows.get.query({ id: flow.id });
       expect(detail.issues.filter((i) => i.severity === 'error')).toEqual([]);
     }
+    // Drafts are validated against the team's attributes: the examples' attributes exist, others do not.
+    const bot = items.find((f) => f.kind === 'chatbot');
+    if (!bot) throw new Error('expected the example bot');
+    const detail = await admin.trpc.flows.get.query({ id: bot.id });
+    const graph = structuredClone(detail.draftGraph) as { modules: { cards: { config: Record<string, unknown> }[] }[] };
+    graph.modules[0]!.cards[0]!.config.text = 'Hi {{attr:favourite_colour}} {{attr:member_tier}}';
+    const saved = await admin.trpc.flows.saveDraft.mutate({ id: bot.id, baseRevision: detail.draftRevision, graph });
+    expect(saved.issues.map((i) => [i.code, i.message.en])).toEqual([['unknown_placeholder', 'There is no custom attribute "favourite_colour".']]);
+
     await server.close();
     server = await startServer({ port: 0, host: '127.0.0.1', dataDir, seedExamples: true, engine: false });
     expect(server.seeded).toEqual([]);

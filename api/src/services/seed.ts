@@ -13,6 +13,12 @@ import { createFlow, saveDraft } from './flows.ts';
 
 export const EXAMPLE_FLOWS_DIR = new URL('../../../examples/flows/', import.meta.url).pathname;
 
+/** Custom attributes the examples write to (user input, response mapping). */
+const EXAMPLE_ATTRIBUTES = [
+  { key: 'newsletter_email', displayName: 'Newsletter email', type: 'text' },
+  { key: 'member_tier', displayName: 'Member tier', type: 'text' },
+] as const;
+
 const NAMES: Readonly<Record<string, string>> = {
   'abandoned-cart.journey.json': 'Abandoned cart (example)',
   'new-follower.journey.json': 'New follower welcome (example)',
@@ -33,6 +39,9 @@ export async function seedExampleFlows(
     actor: { id: admin.id, email: admin.email, name: admin.name, role: 'admin', via: 'session' },
     access: new Access('flows.edit', 'admin', ['chatbot', 'journey']),
   };
+  for (const a of EXAMPLE_ATTRIBUTES) {
+    await deps.prisma.attributeDefinition.upsert({ where: { key: a.key }, create: { ...a }, update: {} });
+  }
   const added: string[] = [];
   for (const file of readdirSync(dir)
     .filter((f) => f.endsWith('.json'))

@@ -1,10 +1,11 @@
 import { validateGraph } from '@omniflow/nodes';
-import type { FlowGraph, ValidationIssue } from '@omniflow/schemas';
+import type { AttributeDefinition, FlowGraph, ValidationIssue } from '@omniflow/schemas';
 import { AppError, badField, notFound } from '../errors.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { canonicalJson, sha256Hex } from '../graph/canonical-json.ts';
 import { diffGraphs, type GraphDiff } from '../graph/diff.ts';
 import { checkSchedule, type FlowStatus } from '../lifecycle/transitions.ts';
+import { attributeCatalogue } from './attributes.ts';
 import { recordAudit } from './audit.ts';
 import type { Db, FlowServiceContext } from './context.ts';
 import { FLOW_INCLUDE, type FlowRow, type FlowSummary, readStoredGraph, toFlowSummary } from './flow-dto.ts';
@@ -56,7 +57,7 @@ export async function publish(ctx: FlowServiceContext, input: PublishInput): Pro
     const [problem] = checkSchedule(schedule, ctx.now());
     if (problem) throw badField(problem.field, problem.message);
   }
-  const { graph, warnings } = checkPublishable(ctx, row.draftGraph, `flow ${row.id}`, input.confirmWarnings);
+  const { graph, warnings } = checkPublishable(ctx, row.draftGraph, `flow ${row.id}`, input.confirmWarnings, await attributeCatalogue(ctx.prisma));
   return handOver(
     ctx,
     graph,
@@ -97,7 +98,7 @@ export async function rollback(ctx: FlowServiceContext, input: RollbackInput): P
     });
   }
   const to = assertTransition(row, 'publish');
-  const { graph, warnings } = checkPublishable(ctx, target.graph, `version ${target.number} of flow ${row.id}`, true);
+  const { graph, warnings } = checkPublishable(ctx, target.graph, `version ${target.number} of flow ${row.id}`, true, await attributeCatalogue(ctx.prisma));
   return handOver(
     ctx,
     graph,
@@ -129,8 +130,14 @@ function existingSchedule(row: FlowRow): WriteVersion['schedule'] {
  * the warnings when publishing may go ahead. validateGraph parses and upgrades the graph itself,
  * so the graph is parsed once (for a 1,000-node graph that is a good part of the publish time).
  */
-function checkPublishable(ctx: FlowServiceContext, stored: string, what: string, confirmWarnings: boolean): { graph: FlowGraph; warnings: ValidationIssue[] } {
-  const { issues, graph } = validateGraph(JSON.parse(stored), { catalogue: ctx.catalogue });
+function checkPublishable(
+  ctx: FlowServiceContext,
+  stored: string,
+  what: string,
+  confirmWarnings: boolean,
+  attributes: AttributeDefinition[],
+): { graph: FlowGraph; warnings: ValidationIssue[] } {
+  const { issues, graph } = validateGraph(JSON.parse(stored), { catalogue: ctx.catalogue, attributes });
   if (!graph) readStoredGraph(stored, what); // throws, naming what is unreadable
   const errors = issues.filter((i) => i.severity === 'error');
   const warnings = issues.filter((i) => i.severity === 'warning');
