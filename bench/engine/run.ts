@@ -21,6 +21,7 @@ import {
   normaliseText,
   ScaledClock,
 } from '@omniflow/engine';
+import { sendWaitSplitSend } from '@omniflow/engine/testing';
 import { builtinCatalogue } from '@omniflow/nodes';
 import Database from 'better-sqlite3';
 
@@ -51,31 +52,7 @@ const edge = (source: string, sourcePort: string, target: string) => ({ id: `${s
 const text = (t: string) => ({ content: { kind: 'text', text: t }, purpose: 'transactional', respectQuietHours: false });
 
 /** send → wait (1 min) → split → send, the crash test's workload. */
-const workloadFlow = {
-  formatVersion: 2,
-  kind: 'journey',
-  channels: ['line'],
-  triggers: [node('api', 'trigger.api', { triggerKey: 'bench' })],
-  nodes: [
-    node('first', 'message.send', text('Hi {{system:customer_name}}')),
-    node('wait', 'wait.wait', { mode: { kind: 'duration', days: 0, hours: 0, minutes: 1 } }),
-    node('split', 'logic.split', {
-      branches: [
-        { id: 'gold', label: 'Gold', condition: { op: 'and', items: [{ criterion: 'attribute', key: 'tier', type: 'text', op: 'equals', value: 'gold' }] } },
-      ],
-    }),
-    node('gold', 'message.send', text('Gold offer')),
-    node('other', 'message.send', text('Regular offer')),
-  ],
-  edges: [
-    edge('api', 'next', 'first'),
-    edge('first', 'sent', 'wait'),
-    edge('wait', 'next', 'split'),
-    edge('split', 'branch:gold', 'gold'),
-    edge('split', 'else', 'other'),
-  ],
-  settings: { reentry: { mode: 'always' } },
-};
+const workloadFlow = sendWaitSplitSend('bench', 'always');
 
 /** trigger → send: the event-to-effect path. */
 const sendFlow = {

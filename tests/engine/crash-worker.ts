@@ -3,6 +3,7 @@
 // data directory. Effects are POSTed to a local receiver with their idempotency key.
 import { join } from 'node:path';
 import { createEmbeddedEngine, type EffectResult, ScaledClock, SqliteContactStore } from '@omniflow/engine';
+import { sendWaitSplitSend } from '@omniflow/engine/testing';
 import { builtinCatalogue } from '@omniflow/nodes';
 
 const dataDir = process.env.CRASH_DATA_DIR!;
@@ -48,34 +49,7 @@ const engine = createEmbeddedEngine({
   },
 });
 
-const node = (id: string, type: string, config: Record<string, unknown>) => ({ id, type, version: 1, config });
-const edge = (source: string, sourcePort: string, target: string) => ({ id: `${source}_${sourcePort.replace(/\W/g, '_')}`, source, sourcePort, target });
-const text = (t: string) => ({ content: { kind: 'text', text: t }, purpose: 'transactional', respectQuietHours: false });
-engine.publish('crash', 'crash-v1', {
-  formatVersion: 2,
-  kind: 'journey',
-  channels: ['line'],
-  triggers: [node('api', 'trigger.api', { triggerKey: 'crash' })],
-  nodes: [
-    node('first', 'message.send', text('Hi {{system:customer_name}}')),
-    node('wait', 'wait.wait', { mode: { kind: 'duration', days: 0, hours: 0, minutes: 1 } }),
-    node('split', 'logic.split', {
-      branches: [
-        { id: 'gold', label: 'Gold', condition: { op: 'and', items: [{ criterion: 'attribute', key: 'tier', type: 'text', op: 'equals', value: 'gold' }] } },
-      ],
-    }),
-    node('gold', 'message.send', text('Gold offer')),
-    node('other', 'message.send', text('Regular offer')),
-  ],
-  edges: [
-    edge('api', 'next', 'first'),
-    edge('first', 'sent', 'wait'),
-    edge('wait', 'next', 'split'),
-    edge('split', 'branch:gold', 'gold'),
-    edge('split', 'else', 'other'),
-  ],
-  settings: { reentry: { mode: 'never' } },
-});
+engine.publish('crash', 'crash-v1', sendWaitSplitSend('crash', 'never'));
 
 // Idempotent: the inbox dedupes by event id, entry dedupes by dedupe key.
 engine.db.transaction(() => {
