@@ -1,6 +1,7 @@
 // A child process for the crash test: runs a workload on the embedded engine until every run has
 // finished, printing progress; the test SIGKILLs it at random instants and starts it again on the same
 // data directory. Effects are POSTed to a local receiver with their idempotency key.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEmbeddedEngine, type EffectResult, ScaledClock, SqliteContactStore } from '@omniflow/engine';
 import { sendWaitSplitSend } from '@omniflow/engine/testing';
@@ -78,7 +79,9 @@ const timer = setInterval(() => {
     clearInterval(timer);
     const keys = (engine.db.prepare("SELECT key FROM outbox WHERE status = 'done'").all() as { key: string }[]).map((r) => r.key);
     const steps = (engine.db.prepare('SELECT COUNT(*) AS n FROM run_steps').get() as { n: number }).n;
-    console.log(`done ${JSON.stringify({ byStatus, keys, steps })}`);
+    // The summary can be hundreds of KB: a file, written synchronously, survives the exit that follows.
+    writeFileSync(join(dataDir, 'done.json'), JSON.stringify({ byStatus, keys, steps }));
+    console.log('done');
     void engine.stop().then(() => process.exit(0));
   }
 }, 100);
