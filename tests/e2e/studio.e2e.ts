@@ -5,6 +5,8 @@ import { type Stack, startStack } from './harness.ts';
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack();
+  // The journey below writes this custom attribute; drafts are validated against the team's attributes.
+  await (await apiSession(stack.url, stack.admin)).call('attributes.define', { key: 'vip_level', type: 'text', displayName: 'VIP level' });
 });
 afterAll(async () => {
   await stack?.close();
