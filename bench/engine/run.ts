@@ -21,7 +21,7 @@ import {
   normaliseText,
   ScaledClock,
 } from '@omniflow/engine';
-import { sendWaitSplitSend } from '@omniflow/engine/testing';
+import { sendWaitSplitSend, workloadCustomer } from '@omniflow/engine/testing';
 import { builtinCatalogue } from '@omniflow/nodes';
 import Database from 'better-sqlite3';
 
@@ -79,16 +79,7 @@ const waitFlow = {
 function contacts(n: number): MemoryContactStore {
   const store = new MemoryContactStore();
   for (let i = 0; i < n; i++) {
-    store.put({
-      id: `c${i}`,
-      name: `Customer ${i}`,
-      createdAt: '2025-01-01T00:00:00Z',
-      identities: [{ channel: 'line', channelId: 'ch', externalUserId: `U${i}`, subscriptionStatus: 'subscribed', overQuota: false, fbRecurringOptIn: false }],
-      tags: [],
-      attributes: { tier: i % 2 === 0 ? 'gold' : 'silver' },
-      points: { balance: 0, lifetime: 0 },
-      bindings: [],
-    });
+    store.put(workloadCustomer(i));
   }
   return store;
 }
@@ -237,10 +228,8 @@ async function eventToEffect(rate: number, seconds: number): Promise<{ p50: numb
   return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), n: latencies.length };
 }
 
-// ───────────────────────── 4. timer lateness ─────────────────────────
-
-async function timerLateness(n: number, windowMs: number): Promise<{ p50: number; p99: number; max: number; fired: number; seconds: number }> {
-  const dir = tempDir('timers');
+/** One real run waiting on a timer a minute away, in `dir`'s engine database: the template the bulk phases clone. */
+async function waitingTemplate(dir: string): Promise<{ db: Database.Database; template: string }> {
   const engine = createEmbeddedEngine({
     dataDir: dir,
     catalogue: builtinCatalogue(),
@@ -253,9 +242,16 @@ async function timerLateness(n: number, windowMs: number): Promise<{ p50: number
   engine.start();
   await engine.idle();
   await engine.stop();
-  // The template waits on a timer a minute away; its clones are due spread over the window, from 2 s on.
   const db = new Database(join(dir, 'engine.db'));
-  const template = (db.prepare("SELECT id FROM runs WHERE state = 'waiting'").get() as { id: string }).id;
+  return { db, template: (db.prepare("SELECT id FROM runs WHERE state = 'waiting'").get() as { id: string }).id };
+}
+
+// ───────────────────────── 4. timer lateness ─────────────────────────
+
+async function timerLateness(n: number, windowMs: number): Promise<{ p50: number; p99: number; max: number; fired: number; seconds: number }> {
+  const dir = tempDir('timers');
+  // The template waits on a timer a minute away; its clones are due spread over the window, from 2 s on.
+  const { db, template } = await waitingTemplate(dir);
   let first = Date.now() + 2_000;
   const dueAt = (i: number) => first + Math.floor((i * windowMs) / n);
   const seeding = performance.now();
@@ -314,20 +310,7 @@ async function timerLateness(n: number, windowMs: number): Promise<{ p50: number
 /** Runs in a child process, so the figures are not those of the phases before it. */
 async function idlePhase(waiting: number, timers: number, idleSeconds: number): Promise<void> {
   const dir = tempDir('idle');
-  const engine = createEmbeddedEngine({
-    dataDir: dir,
-    catalogue: builtinCatalogue(),
-    contacts: contacts(1),
-    effects: instantEffects(),
-    onError: (e) => console.error(e),
-  });
-  engine.publish('wait', 'wait-v1', waitFlow);
-  engine.ingest(apiEvent(0, 'wait', Date.now(), 'tmpl'));
-  engine.start();
-  await engine.idle();
-  await engine.stop();
-  const db = new Database(join(dir, 'engine.db'));
-  const template = (db.prepare("SELECT id FROM runs WHERE state = 'waiting'").get() as { id: string }).id;
+  const { db, template } = await waitingTemplate(dir);
   const far = Date.now() + 7 * 86_400_000;
   // `waiting` runs wait on their own timers; the other timers are bare rows (as many as make `timers`).
   cloneWaitingRuns(db, template, waiting, (i) => far + i);

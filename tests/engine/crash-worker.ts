@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEmbeddedEngine, type EffectResult, ScaledClock, SqliteContactStore } from '@omniflow/engine';
-import { sendWaitSplitSend } from '@omniflow/engine/testing';
+import { sendWaitSplitSend, workloadCustomer } from '@omniflow/engine/testing';
 import { builtinCatalogue } from '@omniflow/nodes';
 
 const dataDir = process.env.CRASH_DATA_DIR!;
@@ -17,16 +17,7 @@ const clock = new ScaledClock(origin, 600);
 const contacts = new SqliteContactStore(join(dataDir, 'contacts.db'));
 contacts.db.transaction(() => {
   for (let i = 0; i < runs; i++) {
-    contacts.putIfMissing({
-      id: `c${i}`,
-      name: `Customer ${i}`,
-      createdAt: '2025-01-01T00:00:00Z',
-      identities: [{ channel: 'line', channelId: 'ch', externalUserId: `U${i}`, subscriptionStatus: 'subscribed', overQuota: false, fbRecurringOptIn: false }],
-      tags: [],
-      attributes: { tier: i % 2 === 0 ? 'gold' : 'silver' },
-      points: { balance: 0, lifetime: 0 },
-      bindings: [],
-    });
+    contacts.putIfMissing(workloadCustomer(i));
   }
 })();
 

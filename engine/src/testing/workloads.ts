@@ -32,3 +32,26 @@ export function sendWaitSplitSend(triggerKey: string, reentry: 'never' | 'always
     settings: { reentry: { mode: reentry } },
   };
 }
+
+/** Customer i of the workload: on LINE, every other one a gold-tier member (so the split takes both branches). */
+export function workloadCustomer(i: number) {
+  return {
+    id: `c${i}`,
+    name: `Customer ${i}`,
+    createdAt: '2025-01-01T00:00:00Z',
+    identities: [
+      {
+        channel: 'line' as const,
+        channelId: 'ch',
+        externalUserId: `U${i}`,
+        subscriptionStatus: 'subscribed' as const,
+        overQuota: false,
+        fbRecurringOptIn: false,
+      },
+    ],
+    tags: [],
+    attributes: { tier: i % 2 === 0 ? 'gold' : 'silver' },
+    points: { balance: 0, lifetime: 0 },
+    bindings: [],
+  };
+}
