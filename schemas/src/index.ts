@@ -10,3 +10,4 @@ export * from './i18n.ts';
 export * from './issue.ts';
 export * from './run.ts';
 export * from './upgrade.ts';
+export * from './webchat.ts';
