@@ -21,7 +21,7 @@ export {
 } from './capi.ts';
 export { type ChannelFailure, type FailureReason, failure, graphemes, redact, UUID_RE, uuidFromKey } from './common.ts';
 export { EgressAllowList, EgressBlockedError, isBlockedAddress, type ResolvedAddress, type Resolver, systemResolver, vetHost } from './egress.ts';
-export { type ChannelAdapters, ChannelEffectHandler } from './handler.ts';
+export { type ChannelAdapters, ChannelEffectHandler, type SendAdapter } from './handler.ts';
 export { HttpExecutor, type HttpExecutorOptions, RetryableHttpError, type SecretResolver } from './http-executor.ts';
 export {
   type ContactLookup,
