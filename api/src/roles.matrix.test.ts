@@ -35,6 +35,7 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'runs.list': 'runs.view',
   'runs.timeline': 'runs.view',
   'runs.nodeStats': 'runs.view',
+  'simulator.run': 'flows.edit',
   'audit.list': 'audit.view',
   'users.list': 'users.manage',
   'users.create': 'users.manage',

@@ -9,6 +9,7 @@ import { importsRouter } from './imports.ts';
 import { lifecycleRouter } from './lifecycle.ts';
 import { pointsRouter } from './points.ts';
 import { runsRouter } from './runs.ts';
+import { simulatorRouter } from './simulator.ts';
 import { tagsRouter } from './tags.ts';
 import { testListsRouter } from './testLists.ts';
 import { usersRouter } from './users.ts';
@@ -20,6 +21,7 @@ export const appRouter = router({
   versions: versionsRouter,
   lifecycle: lifecycleRouter,
   runs: runsRouter,
+  simulator: simulatorRouter,
   audit: auditRouter,
   users: usersRouter,
   contacts: contactsRouter,
