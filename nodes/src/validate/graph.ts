@@ -16,7 +16,7 @@ import { type AnyNodeDefinition, type NodeIssue, type PortSpec, scopesOf } from 
 import { cyclicComponents } from '../graph/cycles.ts';
 import { edgesBySource } from '../graph/edges-by-source.ts';
 import { reachableFrom } from '../graph/reachable-from.ts';
-import { validateNodeConfig } from './node.ts';
+import { validateNodeConfigCached } from './node-config-cache.ts';
 import { describeZodIssue } from './zod-issues.ts';
 
 /** Marks a schema message as being about the flow's stored structure, not a form field. */
@@ -171,7 +171,7 @@ function validate(raw: unknown, options: ValidateGraphOptions): GraphValidation 
       });
       continue;
     }
-    const result = validateNodeConfig(def, node.config, {
+    const result = validateNodeConfigCached(def, node.config, {
       flowKind: graph.kind,
       channels,
       ...(graph.kind === 'chatbot' ? { scope: graph.bot.scope } : {}),
