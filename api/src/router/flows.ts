@@ -1,6 +1,7 @@
 import { BotScope, ChannelKind, FlowKind, SENDABLE_CHANNELS } from '@omniflow/schemas';
 import { z } from 'zod';
 import { FlowStatus } from '../lifecycle/transitions.ts';
+import { exportFlow, importFlow } from '../services/flow-transfer.ts';
 import { archiveFlow, createFlow, deleteFlow, duplicateFlow, FLOW_NAME_MAX, getFlow, listFlows, saveDraft } from '../services/flows.ts';
 import { permitted, router } from '../trpc.ts';
 
@@ -34,6 +35,16 @@ export const flowsRouter = router({
   get: permitted('flows.view')
     .input(z.object({ id: FlowId }))
     .query(({ ctx, input }) => getFlow(ctx, input.id)),
+
+  /** The flow as a versioned JSON document (draft graph; published versions on request). */
+  export: permitted('flows.view')
+    .input(z.object({ id: FlowId, versions: z.boolean().default(false) }))
+    .query(({ ctx, input }) => exportFlow(ctx, input.id, { versions: input.versions })),
+
+  /** A new draft from an export document or a bare graph; never publishes or overwrites. */
+  import: permitted('flows.edit')
+    .input(z.object({ document: z.unknown(), name: Name.optional() }))
+    .mutation(({ ctx, input }) => importFlow(ctx, input.document, input.name ? { name: input.name } : {})),
 
   /** Optimistic concurrency: CONFLICT (with the current revision and graph) when `baseRevision` is stale. */
   saveDraft: permitted('flows.edit')
