@@ -2,6 +2,7 @@ import { t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, type NodeIssue } from '../../define.ts';
 import { field } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
 
 // §4.1.20 Keyword auto-assign card, WhatsApp bots only (P8): assigns the conversation with the rule of a
 // keyword-auto-assign group (§3.2), e.g. to a sales role, and fires the OMO Sales API webhook. It only
@@ -47,6 +48,13 @@ export const keywordAssignAction = defineNode({
       }
     }
     return issues;
+  },
+  // Asks the conversation service to assign by the group's rule (it also notifies the OMO Sales API); the
+  // module's other cards go out either way, so an unassigned conversation only shows in the explanation.
+  run: async (ctx): Promise<NodeOutcome> => {
+    const { groupId, conditionId } = ctx.config;
+    const { assigned } = await ctx.conversation.handOff({ kind: 'keyword_assign', groupId, conditionId });
+    return { kind: 'next', port: 'next', explanation: assigned ? `Assigned by ${groupId}/${conditionId}` : `No one to assign by ${groupId}/${conditionId}` };
   },
   needs: ['conversation'],
 });

@@ -16,3 +16,10 @@ describe('flow.jump', () => {
     expect(result).toEqual({ config: {}, issues: [] });
   });
 });
+
+describe('flow.jump run', () => {
+  it('takes next, whose edge names the module', async () => {
+    const { runNode } = await import('../../testing/fake-run-context.ts');
+    expect((await runNode(jumpToModule, {})).outcome).toEqual({ kind: 'next', port: 'next', explanation: 'Go to module' });
+  });
+});

@@ -1,6 +1,7 @@
 import { t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode } from '../../define.ts';
+import type { NodeOutcome } from '../../run-context.ts';
 
 // §4.1.26 Jump to module: continues the conversation in another module of the same bot (there are no
 // cross-bot jumps; the target is the edge of `next`). The engine's loop guard stops a session after 50
@@ -22,5 +23,7 @@ export const jumpToModule = defineNode({
   examples: [{ name: 'go to the main menu', config: {} }],
   ports: () => [{ id: 'next', label: t('Go to module', '前往模組'), role: 'next' }],
   placement: { last: true },
+  // The edge of `next` names the module; the engine follows it and counts the transition for the loop guard.
+  run: async (): Promise<NodeOutcome> => ({ kind: 'next', port: 'next', explanation: 'Go to module' }),
   needs: [],
 });

@@ -2,7 +2,10 @@ import { CHANNEL_LABELS, t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, type NodeIssue, type PortSpec } from '../../define.ts';
 import { field } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
 import { SYSTEM_MODULE_CHANNELS, SYSTEM_MODULES } from '../shared/button-action.ts';
+import { sendCard, skipOffChannel } from '../shared/card-run.ts';
+import { failedSend } from '../shared/run-helpers.ts';
 
 // §4.1.23 System modules. Member center and coupon wallet work on LINE and WhatsApp; phone binding and the
 // 91APP presets on LINE only. The member-center link is valid for 30 minutes; the 91APP presets' text
@@ -78,6 +81,35 @@ export const systemModuleCard = defineNode({
       });
     }
     return issues;
+  },
+  // Sends the module's card. The member center's link is valid for 30 minutes; with "require phone binding"
+  // a contact without a phone gets the binding card instead. Phone binding waits for the binding service's
+  // answer (`payload.result`: success / failed) and routes it; a bound contact goes straight to `alreadyBound`.
+  run: async (ctx): Promise<NodeOutcome> => {
+    const c = ctx.config;
+    if (c.module === 'phone_binding') {
+      if (ctx.resumedBy) {
+        const ok = ctx.resumedBy.type !== 'timer' && ctx.resumedBy.payload.result === 'success';
+        return { kind: 'next', port: ok ? 'success' : 'failed', explanation: ok ? 'Phone bound' : 'Phone binding failed or was not finished' };
+      }
+      if (ctx.contact.phone) return { kind: 'next', port: 'alreadyBound', explanation: 'The contact already has a bound phone' };
+      const skip = skipOffChannel(ctx, SYSTEM_MODULE_CHANNELS.phone_binding, MODULE_NAMES.phone_binding.en);
+      if (skip) return skip;
+      const sent = await ctx.send({ nodeType: 'flow.system_module', content: { module: 'phone_binding' }, purpose: 'conversational' });
+      if (!sent.ok) return failedSend(sent);
+      return {
+        kind: 'wait',
+        until: new Date(ctx.now().getTime() + ctx.flow.inputExpiryMinutes * 60_000),
+        events: [{ event: 'buttonClick' }],
+        timeoutPort: 'failed',
+        explanation: 'Phone binding offered',
+      };
+    }
+    const skip = skipOffChannel(ctx, SYSTEM_MODULE_CHANNELS[c.module], MODULE_NAMES[c.module].en);
+    if (skip) return skip;
+    const module = c.module === 'member_center' && c.requirePhoneBinding && !ctx.contact.phone ? 'phone_binding' : c.module;
+    const content = module === 'member_center' ? { module, linkValidMinutes: 30 } : { module };
+    return sendCard(ctx, 'flow.system_module', content, `${MODULE_NAMES[module].en} sent`);
   },
   needs: ['send', 'contacts'],
 });

@@ -2,7 +2,9 @@ import { t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, type NodeIssue, type PortSpec } from '../../define.ts';
 import { field, ItemId } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
 import { ButtonAction, isUrlLike } from '../shared/button-action.ts';
+import { renderAction, renderText, sendCard, skipOffChannel } from '../shared/card-run.ts';
 import { buttonActionIssues, duplicateIdIssues, duplicateLabelIssues, onlyWebchat, TAGGING_CHANNELS } from '../shared/cards-buttons.ts';
 import { AssetUrl, assetUrlIssues, formatIssues, IMAGE_FORMAT, MB, SizeBytes } from '../shared/cards-media.ts';
 
@@ -273,6 +275,21 @@ export const carouselMessage = defineNode({
       });
     }
     return issues;
+  },
+  // Sends the columns with subtitles and links rendered; a module button's click comes back as a postback
+  // that the engine routes through the button's port.
+  run: async (ctx): Promise<NodeOutcome> => {
+    const skip = skipOffChannel(ctx, ['line', 'messenger', 'instagram', 'webchat'], 'A carousel');
+    if (skip) return skip;
+    const columns = ctx.config.columns.map((c) => ({
+      id: c.id,
+      imageUrl: c.imageUrl,
+      title: c.title,
+      subtitle: renderText(ctx, c.subtitle),
+      ...(c.imageClickUrl ? { imageClickUrl: ctx.render(c.imageClickUrl, 'url'), imageClickTags: c.imageClickTags } : {}),
+      buttons: c.buttons.map((b) => ({ id: b.id, label: b.label, action: renderAction(ctx, b.action) })),
+    }));
+    return sendCard(ctx, 'message.carousel', { imageAspectRatio: ctx.config.imageAspectRatio, columns }, `Carousel of ${columns.length} sent`);
   },
   needs: ['send'],
 });

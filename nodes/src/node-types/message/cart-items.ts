@@ -2,6 +2,8 @@ import { t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode } from '../../define.ts';
 import { field } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
+import { SKIPPED_CARD_PORT, sendCard } from '../shared/card-run.ts';
 
 // §4.1.22 Cart items: the products still in the contact's cart, most recently added first. Only in
 // the cart-remarketing bot and at most once per module (P5). §4.0 lists it for the cart bot on LINE,
@@ -38,5 +40,19 @@ export const cartItemsMessage = defineNode({
   limits: [{ path: 'maxItems', measure: 'number', min: 1, max: 10, field: t('Products shown', '顯示商品數'), source: '§4.1.22' }],
   placement: { maxPerModule: 1, botPurpose: 'cart_remarketing' },
   requiredFeatures: ['cart_remarketing'],
+  // The cart comes with the run (the cart-abandoned trigger's `cartItems`, oldest first as the shop sent
+  // them); the card shows the newest `maxItems`, or only the last one on WhatsApp. An empty cart sends nothing.
+  run: async (ctx): Promise<NodeOutcome> => {
+    const vars = ctx.run.vars;
+    const raw = Array.isArray(vars.cartItems)
+      ? vars.cartItems
+      : Array.isArray((vars.cart as { items?: unknown } | undefined)?.items)
+        ? (vars.cart as { items: unknown[] }).items
+        : [];
+    const items = raw.filter((i): i is Record<string, unknown> => typeof i === 'object' && i !== null).reverse();
+    if (items.length === 0) return { kind: 'next', port: SKIPPED_CARD_PORT, explanation: 'The cart is empty: nothing to show' };
+    const shown = items.slice(0, ctx.run.channel === 'whatsapp' ? 1 : ctx.config.maxItems);
+    return sendCard(ctx, 'message.cart_items', { items: shown }, `${shown.length} cart item(s) sent`);
+  },
   needs: ['send'],
 });

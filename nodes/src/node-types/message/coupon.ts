@@ -2,6 +2,9 @@ import { t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, type NodeIssue, type PortSpec } from '../../define.ts';
 import { field } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
+import { renderText, skipOffChannel } from '../shared/card-run.ts';
+import { failedSend } from '../shared/run-helpers.ts';
 import { checkMediaUrl, MB, MediaAsset } from '../shared/send-common.ts';
 
 // §4.1.15 Coupon card (and §1.7 coupons). The claim outcomes are ports (ours): `claimed`, `exhausted`
@@ -151,6 +154,43 @@ export const couponMessage = defineNode({
       });
     }
     return issues;
+  },
+  // Sends the card, then waits for the claim: the coupon service answers the claim button's tap with the
+  // claim's result (`payload.claim`), which picks the port. A failed claim also tells the customer why.
+  run: async (ctx): Promise<NodeOutcome> => {
+    const c = ctx.config;
+    if (!ctx.resumedBy) {
+      const skip = skipOffChannel(ctx, ['line', 'messenger', 'instagram', 'whatsapp'], 'A coupon card');
+      if (skip) return skip;
+      const sent = await ctx.send({
+        nodeType: 'message.coupon',
+        content: { couponId: c.couponId, ...(c.image ? { image: c.image } : {}), redeemButtonText: c.redeemButtonText },
+        purpose: 'conversational',
+      });
+      if (!sent.ok) return failedSend(sent);
+      return {
+        kind: 'wait',
+        until: new Date(ctx.now().getTime() + ctx.flow.inputExpiryMinutes * 60_000),
+        events: [{ event: 'buttonClick' }],
+        explanation: `Coupon ${c.couponId} offered`,
+      };
+    }
+    if (ctx.resumedBy.type === 'timer')
+      return { kind: 'end', status: 'completed', reason: 'coupon_not_claimed', explanation: 'The coupon was not claimed in time' };
+    const claim = ctx.resumedBy.payload.claim;
+    if (claim === 'claimed') return { kind: 'next', port: 'claimed', explanation: `Coupon ${c.couponId} claimed` };
+    const text =
+      claim === 'exhausted'
+        ? c.exhaustedMessage
+        : claim === 'limitReached'
+          ? c.limitReachedMessage
+          : claim === 'insufficientPoints'
+            ? c.insufficientPointsMessage
+            : undefined;
+    if (text === undefined) return { kind: 'fail', reason: 'unknown_claim_result', message: `The claim answered "${String(claim)}"`, retryable: false };
+    const sent = await ctx.send({ nodeType: 'message.text', content: { text: renderText(ctx, text), buttons: [] }, purpose: 'conversational' });
+    if (!sent.ok) return failedSend(sent);
+    return { kind: 'next', port: String(claim), explanation: `Coupon ${c.couponId} not claimed: ${String(claim)}` };
   },
   needs: ['send', 'contacts', 'points'],
 });

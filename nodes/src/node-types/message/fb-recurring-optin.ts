@@ -2,6 +2,9 @@ import { t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, NEXT_PORT, type NodeIssue } from '../../define.ts';
 import { field } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
+import { sendCard, skipOffChannel } from '../shared/card-run.ts';
+import { stepTagSource } from '../shared/run-helpers.ts';
 import { aspectOf, checkMediaUrl, MediaAsset } from '../shared/send-common.ts';
 
 // §4.1.18 FB recurring notification opt-in (fb_ig scope, P8). Messenger renders it as a
@@ -115,6 +118,31 @@ export const fbRecurringOptinMessage = defineNode({
       });
     }
     return issues;
+  },
+  // Sends the opt-in request and waits for Facebook's opt-in (the fixed button's tap); the opt-in tags the
+  // contact and continues on `next`. No opt-in before the input expiry ends the session here.
+  run: async (ctx): Promise<NodeOutcome> => {
+    const c = ctx.config;
+    if (!ctx.resumedBy) {
+      const skip = skipOffChannel(ctx, ['messenger'], 'A recurring-notification opt-in');
+      if (skip) return skip;
+      const sent = await sendCard(
+        ctx,
+        'message.fb_recurring_optin',
+        { topic: c.topic, frequency: c.frequency, ...(c.image ? { image: c.image } : {}) },
+        'Opt-in sent',
+      );
+      if (sent.kind !== 'next') return sent;
+      return {
+        kind: 'wait',
+        until: new Date(ctx.now().getTime() + ctx.flow.inputExpiryMinutes * 60_000),
+        events: [{ event: 'buttonClick' }],
+        explanation: `Asked to receive "${c.topic}" ${c.frequency}`,
+      };
+    }
+    if (ctx.resumedBy.type === 'timer') return { kind: 'end', status: 'completed', reason: 'not_opted_in', explanation: 'No opt-in' };
+    if (c.tags.length > 0) await ctx.tags.apply(c.tags, stepTagSource(ctx));
+    return { kind: 'next', port: 'next', explanation: `Opted in to "${c.topic}"` };
   },
   needs: ['send', 'contacts', 'tags'],
 });

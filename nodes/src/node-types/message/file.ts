@@ -2,6 +2,8 @@ import { t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode } from '../../define.ts';
 import { field } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
+import { sendCard, skipOffChannel } from '../shared/card-run.ts';
 import { AssetUrl, assetUrlIssues, MB, MimeType, SizeBytes } from '../shared/cards-media.ts';
 
 // §4.1.4 File (ours as a bot card): any format, ≤8 MB, Messenger and WhatsApp only. LINE, IG and
@@ -38,5 +40,16 @@ export const fileMessage = defineNode({
   ports: () => [],
   limits: [{ path: 'sizeBytes', measure: 'number', max: 8 * MB, field: t('File size (bytes)', '檔案大小(位元組)'), source: '§4.1.4, §6.9 file ≤8 MB' }],
   check: (config) => assetUrlIssues(config.url, ['url'], t('File', '檔案')),
+  run: async (ctx): Promise<NodeOutcome> => {
+    const skip = skipOffChannel(ctx, ['messenger', 'whatsapp'], 'A file');
+    if (skip) return skip;
+    const c = ctx.config;
+    return sendCard(
+      ctx,
+      'message.file',
+      { url: c.url, ...(c.fileName ? { fileName: c.fileName } : {}), ...(c.mimeType ? { mimeType: c.mimeType } : {}) },
+      'File sent',
+    );
+  },
   needs: ['send'],
 });

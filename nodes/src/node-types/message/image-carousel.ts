@@ -2,7 +2,9 @@ import { t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, type NodeIssue, type PortSpec } from '../../define.ts';
 import { field, ItemId } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
 import { ButtonAction } from '../shared/button-action.ts';
+import { renderAction, sendCard, skipOffChannel } from '../shared/card-run.ts';
 import { buttonActionIssues, duplicateIdIssues } from '../shared/cards-buttons.ts';
 import { AssetUrl, assetUrlIssues, formatIssues, IMAGE_FORMAT, MB, Pixels, SizeBytes } from '../shared/cards-media.ts';
 
@@ -162,6 +164,12 @@ export const imageCarouselMessage = defineNode({
     });
     issues.push(...duplicateIdIssues(config.images.map((img, i) => ({ id: img.id, path: ['images', i] }))));
     return issues;
+  },
+  run: async (ctx): Promise<NodeOutcome> => {
+    const skip = skipOffChannel(ctx, ['line'], 'An image carousel');
+    if (skip) return skip;
+    const images = ctx.config.images.map((img) => ({ id: img.id, imageUrl: img.imageUrl, label: img.label, action: renderAction(ctx, img.action) }));
+    return sendCard(ctx, 'message.image_carousel', { altText: ctx.config.altText, images }, `Image carousel of ${images.length} sent`);
   },
   needs: ['send'],
 });

@@ -2,6 +2,8 @@ import { t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, type NodeIssue } from '../../define.ts';
 import { field } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
+import { renderText, sendCard } from '../shared/card-run.ts';
 import { AssetUrl, assetUrlIssues, formatIssues, IMAGE_FORMAT, MB, MimeType, Pixels, SizeBytes } from '../shared/cards-media.ts';
 
 // §4.1.2 Image, with the §6.9 media limits. The engine compresses an image to the channel's limit
@@ -98,6 +100,16 @@ export const imageMessage = defineNode({
       });
     }
     return issues;
+  },
+  run: async (ctx): Promise<NodeOutcome> => {
+    const c = ctx.config;
+    const caption = c.caption && ctx.run.channel === 'whatsapp' ? renderText(ctx, c.caption) : undefined;
+    return sendCard(
+      ctx,
+      'message.image',
+      { url: c.url, ...(c.width && c.height ? { width: c.width, height: c.height } : {}), ...(caption ? { caption } : {}) },
+      'Image sent',
+    );
   },
   needs: ['send'],
 });

@@ -2,7 +2,9 @@ import { t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, type NodeIssue, type PortSpec } from '../../define.ts';
 import { field, ItemId } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
 import { isUrlLike } from '../shared/button-action.ts';
+import { sendCard, skipOffChannel } from '../shared/card-run.ts';
 import { duplicateIdIssues } from '../shared/cards-buttons.ts';
 import { AssetUrl, assetUrlIssues, formatIssues, IMAGE_FORMAT, requiredIssue, VIDEO_FORMAT } from '../shared/cards-media.ts';
 
@@ -264,6 +266,19 @@ export const imagemapMessage = defineNode({
     });
     issues.push(...duplicateIdIssues(config.areas.map((a, i) => ({ id: a.id, path: ['areas', i] }))));
     return issues;
+  },
+  // The asset's base URL is resolved by the LINE adapter from `assetId`; area links are rendered here.
+  run: async (ctx): Promise<NodeOutcome> => {
+    const skip = skipOffChannel(ctx, ['line'], 'An imagemap');
+    if (skip) return skip;
+    const c = ctx.config;
+    const areas = c.areas.map((a) => ({ ...a, action: a.action.kind === 'url' ? { ...a.action, url: ctx.render(a.action.url, 'url') } : a.action }));
+    return sendCard(
+      ctx,
+      'message.imagemap',
+      { assetId: c.assetId, altText: c.altText, baseSize: c.baseSize, areas },
+      `Imagemap ${c.assetName ?? c.assetId} sent`,
+    );
   },
   needs: ['send'],
 });

@@ -2,6 +2,8 @@ import { t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode } from '../../define.ts';
 import { field } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
+import { sendCard, skipOffChannel } from '../shared/card-run.ts';
 
 // §4.1.21 Invoice card, LINE only (P8), part of the invoice module. The card only invites the
 // customer to upload an invoice for a campaign; verification takes up to 3 days and the reward module
@@ -34,5 +36,16 @@ export const invoiceMessage = defineNode({
   ports: () => [],
   limits: [{ path: 'campaignId', measure: 'chars', min: 1, field: t('Invoice campaign', '發票活動'), source: '§4.1.21' }],
   requiredFeatures: ['invoice_module'],
+  run: async (ctx): Promise<NodeOutcome> => {
+    const skip = skipOffChannel(ctx, ['line'], 'An invoice card');
+    if (skip) return skip;
+    const c = ctx.config;
+    return sendCard(
+      ctx,
+      'message.invoice',
+      { campaignId: c.campaignId, ...(c.campaignName ? { campaignName: c.campaignName } : {}) },
+      'Invoice invitation sent',
+    );
+  },
   needs: ['send'],
 });

@@ -2,6 +2,7 @@ import { t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, type LimitRule, type NodeIssue, type PortSpec } from '../../define.ts';
 import { field } from '../../form.ts';
+import type { NodeOutcome, RunContext, SendResult } from '../../run-context.ts';
 import { checkQuietHours, SEND_PURPOSES } from '../shared/send-common.ts';
 
 // §4.2.11 Notify with fallback (通知快捷 pattern, ours as a node): reach the contact's phone number by
@@ -112,5 +113,72 @@ export const notifyFallbackMessage = defineNode({
     return issues;
   },
   waits: true,
+  // §4.2.11 in order: a LINE push when the contact has exactly one LINE identity that can receive it, then a
+  // LINE notification message (LON) to the phone, then — after waiting `sms.waitMinutes` for LINE — an SMS.
+  // A too-low prepaid balance blocks sending (`insufficient_balance` → `failed`, no further step).
+  run: async (ctx): Promise<NodeOutcome> => {
+    const c = ctx.config;
+    const phone = ctx.contact.phone;
+    const tried: string[] = [];
+    if (ctx.resumedBy?.type !== 'timer') {
+      const lineIds = ctx.contact.identities.filter((i) => i.channel === 'line');
+      if (c.linePush.enabled) {
+        if (lineIds.length === 1 && lineIds[0]?.subscriptionStatus !== 'blocked') {
+          const sent = await ctx.send({
+            nodeType: 'message.text',
+            channel: 'line',
+            content: { text: ctx.render(c.linePush.text), buttons: [] },
+            purpose: c.purpose,
+          });
+          if (sent.ok) return { kind: 'next', port: 'line_push', explanation: `Delivered by LINE push (${sent.messageId})` };
+          if (blocked(sent)) return notDelivered(sent);
+          tried.push(`line_push: ${sent.reason}`);
+        } else
+          tried.push(
+            lineIds.length === 0 ? 'line_push: no LINE contact' : lineIds.length > 1 ? 'line_push: phone maps to several LINE contacts' : 'line_push: blocked',
+          );
+      }
+      if (c.lon.enabled) {
+        if (phone) {
+          const sent = await ctx.send({
+            nodeType: 'message.line_notification',
+            channel: 'line',
+            content: { phone, text: ctx.render(c.lon.text) },
+            purpose: c.purpose,
+          });
+          if (sent.ok) return { kind: 'next', port: 'lon', explanation: `Delivered by LINE notification message (${sent.messageId})` };
+          if (blocked(sent)) return notDelivered(sent);
+          tried.push(`lon: ${sent.reason}`);
+        } else tried.push('lon: no phone');
+      }
+      if (!c.sms.enabled || !phone)
+        return { kind: 'next', port: 'failed', explanation: `Not delivered: ${[...tried, ...(c.sms.enabled ? ['sms: no phone'] : [])].join('; ')}` };
+      // Give LINE its time before paying for an SMS, unless no LINE step was even possible.
+      const lineAttempted = tried.some((t) => !/no LINE contact|no phone|several/.test(t));
+      if (lineAttempted && c.sms.waitMinutes > 0) {
+        return {
+          kind: 'wait',
+          until: new Date(ctx.now().getTime() + c.sms.waitMinutes * 60_000),
+          state: { tried },
+          explanation: `LINE did not deliver (${tried.join('; ')}); SMS in ${c.sms.waitMinutes} min`,
+        };
+      }
+    }
+    return sendSms(ctx, c.sms.text, phone);
+  },
   needs: ['send', 'contacts', 'clock'],
 });
+
+/** A prepaid balance too low to send blocks every step (§4.2.11). */
+const blocked = (sent: SendResult): boolean => !sent.ok && sent.reason === 'insufficient_balance';
+
+function notDelivered(sent: Extract<SendResult, { ok: false }>): NodeOutcome {
+  return { kind: 'next', port: 'failed', explanation: `Not delivered: ${sent.reason} — ${sent.message}` };
+}
+
+async function sendSms(ctx: RunContext<Config>, text: string, phone: string | undefined): Promise<NodeOutcome> {
+  if (!phone) return { kind: 'next', port: 'failed', explanation: 'Not delivered: the contact has no phone number' };
+  const sent = await ctx.send({ nodeType: 'message.sms', channel: 'sms', content: { phone, text: ctx.render(text) }, purpose: ctx.config.purpose });
+  if (sent.ok) return { kind: 'next', port: 'sms', explanation: `Delivered by SMS (${sent.messageId})` };
+  return notDelivered(sent);
+}

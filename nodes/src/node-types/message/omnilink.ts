@@ -2,6 +2,9 @@ import { t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, type LimitRule, type NodeIssue, type PortSpec } from '../../define.ts';
 import { field } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
+import { renderText, skipOffChannel } from '../shared/card-run.ts';
+import { failedSend, stepTagSource } from '../shared/run-helpers.ts';
 import { aspectOf, BotModuleRef, checkMediaUrl, MB, MediaAsset } from '../shared/send-common.ts';
 
 // §4.1.17 OmniLink card (跨社群一鍵整合): a card on the source channel (FB, IG, LINE, WhatsApp) whose
@@ -257,6 +260,66 @@ export const omnilinkMessage = defineNode({
       }
     }
     return issues;
+  },
+  // Sends the card, then waits for the link: the OmniLink service reports the tap's result as a button
+  // click with `payload.linked`. Linked: tags (the two identities are now one contact), the message on the
+  // target channel, the optional source-channel message and journey, then `success`. Otherwise, or when
+  // nothing happens before the input expiry, the optional failure message and `failure`.
+  run: async (ctx): Promise<NodeOutcome> => {
+    const c = ctx.config;
+    if (!ctx.resumedBy) {
+      const skip = skipOffChannel(ctx, ['messenger', 'instagram', 'line', 'whatsapp'], 'An OmniLink card');
+      if (skip) return skip;
+      const sent = await ctx.send({
+        nodeType: 'message.omnilink',
+        content: {
+          targetChannel: c.targetChannel,
+          content: c.content,
+          buttonName: c.buttonName,
+          ...(c.image ? { image: c.image } : {}),
+          ...(c.targetChannel === 'whatsapp' ? { whatsappMessage: c.whatsappMessage } : {}),
+        },
+        purpose: 'conversational',
+      });
+      if (!sent.ok) return failedSend(sent);
+      return {
+        kind: 'wait',
+        until: new Date(ctx.now().getTime() + ctx.flow.inputExpiryMinutes * 60_000),
+        events: [{ event: 'buttonClick' }],
+        explanation: `OmniLink to ${c.targetChannel} offered`,
+      };
+    }
+    const linked = ctx.resumedBy.type !== 'timer' && ctx.resumedBy.payload.linked === true;
+    if (!linked) {
+      if (c.failureMessage.trim() !== '') {
+        const sent = await ctx.send({ nodeType: 'message.text', content: { text: renderText(ctx, c.failureMessage), buttons: [] }, purpose: 'conversational' });
+        if (!sent.ok) return failedSend(sent);
+      }
+      return { kind: 'next', port: 'failure', explanation: ctx.resumedBy.type === 'timer' ? 'Not linked before the input expiry' : 'Linking failed' };
+    }
+    const tags = [...new Set([...c.successTags.source, ...c.successTags.target])];
+    if (tags.length > 0) await ctx.tags.apply(tags, stepTagSource(ctx));
+    const target = c.targetSuccessMessage;
+    const onTarget = await ctx.send({
+      nodeType: target.kind === 'text' ? 'message.text' : 'message.send',
+      channel: c.targetChannel,
+      content: target.kind === 'text' ? { text: renderText(ctx, target.text), buttons: [] } : { kind: 'module', module: target.module },
+      purpose: 'conversational',
+    });
+    if (c.sourceSuccessMessage.trim() !== '') {
+      const sent = await ctx.send({
+        nodeType: 'message.text',
+        content: { text: renderText(ctx, c.sourceSuccessMessage), buttons: [] },
+        purpose: 'conversational',
+      });
+      if (!sent.ok) return failedSend(sent);
+    }
+    if (c.triggerJourneyId) await ctx.journeys.enter(c.triggerJourneyId, { omnilinkTarget: c.targetChannel });
+    return {
+      kind: 'next',
+      port: 'success',
+      explanation: `Linked ${c.targetChannel}${onTarget.ok ? '' : ` (the ${c.targetChannel} message failed: ${onTarget.reason})`}`,
+    };
   },
   needs: ['send', 'contacts', 'tags', 'journeys'],
   requiredFeatures: ['social_cdp'],

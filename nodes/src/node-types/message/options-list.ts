@@ -2,9 +2,12 @@ import { AttributeKey, t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, type NodeIssue, type PortSpec } from '../../define.ts';
 import { field, ItemId } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
+import { awaitChoice, pickedOption, renderText, sendCard } from '../shared/card-run.ts';
 import { saveAttributeIssues } from '../shared/cards-attributes.ts';
 import { duplicateIdIssues, duplicateLabelIssues } from '../shared/cards-buttons.ts';
 import { FREE_TEXT_PORT, REPLY_TIMEOUT_PORT } from '../shared/cards-ports.ts';
+import { replyText } from '../shared/run-helpers.ts';
 
 // §4.1.9 Options list, WhatsApp only (P8): a WhatsApp interactive list message with one section.
 // Limits are the platform's (PLATFORMS.md §3 list: ≤10 rows, button ≤20, body ≤4096, row title ≤24,
@@ -96,5 +99,33 @@ export const optionsListMessage = defineNode({
   },
   placement: { last: true },
   waits: true,
+  // Sends the list and waits like a quick reply: a picked row (by id, or its title typed) routes to its
+  // port and may save an attribute; other text takes `freeText`; no answer in time takes `timeout`.
+  run: async (ctx): Promise<NodeOutcome> => {
+    const c = ctx.config;
+    if (!ctx.resumedBy) {
+      const sent = await sendCard(
+        ctx,
+        'message.options_list',
+        {
+          header: c.header,
+          body: renderText(ctx, c.body),
+          footer: c.footer,
+          buttonText: c.buttonText,
+          options: c.options.map((o) => ({ id: o.id, title: o.title, description: renderText(ctx, o.description) })),
+        },
+        'List sent',
+      );
+      if (sent.kind !== 'next') return sent;
+      return awaitChoice(ctx, `Offered ${c.options.length} options`);
+    }
+    const option = pickedOption(ctx, c.options, (o) => o.title);
+    if (!option) {
+      const text = replyText(ctx) ?? '';
+      return { kind: 'next', port: 'freeText', vars: { [`reply_${ctx.node.id}`]: text }, explanation: `"${text}" matches no option` };
+    }
+    if (option.saveAttribute) await ctx.attributes.set(option.saveAttribute.key, option.saveAttribute.value);
+    return { kind: 'next', port: `option:${option.id}`, explanation: `Chose "${option.title}"` };
+  },
   needs: ['send', 'attributes'],
 });

@@ -2,6 +2,8 @@ import { t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, type NodeIssue } from '../../define.ts';
 import { field } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
+import { sendCard, skipOffChannel } from '../shared/card-run.ts';
 import {
   AssetUrl,
   assetUrlIssues,
@@ -162,6 +164,12 @@ export const videoMessage = defineNode({
       }
     }
     return issues;
+  },
+  run: async (ctx): Promise<NodeOutcome> => {
+    const skip = skipOffChannel(ctx, ['messenger', 'line', 'whatsapp'], 'A video');
+    if (skip) return skip;
+    const c = ctx.config;
+    return sendCard(ctx, 'message.video', { url: c.url, ...(c.previewImageUrl ? { previewImageUrl: c.previewImageUrl } : {}) }, 'Video sent');
   },
   needs: ['send'],
 });

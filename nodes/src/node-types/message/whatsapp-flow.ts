@@ -2,7 +2,10 @@ import { t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, type NodeIssue, type PortSpec } from '../../define.ts';
 import { field } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
 import { containsEmoji } from '../../text-length.ts';
+import { renderText, skipOffChannel } from '../shared/card-run.ts';
+import { failedSend, stepTagSource } from '../shared/run-helpers.ts';
 import { checkMediaUrl, MB, MediaAsset, SENT_PORT } from '../shared/send-common.ts';
 
 // §4.1.16 WhatsApp Flow card: a message whose single button opens a WhatsApp Flow (a form). Outputs
@@ -170,6 +173,34 @@ export const whatsappFlowMessage = defineNode({
       });
     }
     return issues;
+  },
+  // First run: sends the Flow message and continues on `sent`. The customer's submission arrives later as
+  // a `formSubmitted` event for this node; the engine re-runs it with that event, which tags the contact,
+  // thanks them (plus the optional text) and continues on `submitted`.
+  run: async (ctx): Promise<NodeOutcome> => {
+    const c = ctx.config;
+    if (ctx.resumedBy?.type === 'formSubmitted') {
+      if (c.tags.length > 0) await ctx.tags.apply(c.tags, stepTagSource(ctx));
+      const texts = [c.successMessage, c.additionalMessage.kind === 'text' ? c.additionalMessage.text : ''].filter((s) => s.trim() !== '');
+      for (const text of texts) {
+        const sent = await ctx.send({ nodeType: 'message.text', content: { text: renderText(ctx, text), buttons: [] }, purpose: 'conversational' });
+        if (!sent.ok) return failedSend(sent);
+      }
+      return { kind: 'next', port: 'submitted', vars: { [`form_${ctx.node.id}`]: ctx.resumedBy.payload }, explanation: `Flow ${c.button.flowId} submitted` };
+    }
+    const skip = skipOffChannel(ctx, ['whatsapp'], 'A WhatsApp Flow');
+    if (skip) return skip;
+    if (!SENDABLE.includes(c.button.flowStatus)) {
+      return { kind: 'fail', reason: 'flow_not_sendable', message: `WhatsApp Flow ${c.button.flowId} is ${c.button.flowStatus}`, retryable: false };
+    }
+    const sent = await ctx.send({
+      nodeType: 'message.whatsapp_flow',
+      channel: 'whatsapp',
+      content: { header: c.header, body: renderText(ctx, c.body), footer: c.footer, button: { name: c.button.name, flowId: c.button.flowId } },
+      purpose: 'conversational',
+    });
+    if (!sent.ok) return failedSend(sent);
+    return { kind: 'next', port: 'sent', explanation: `Flow ${c.button.flowId} sent (${sent.messageId})` };
   },
   needs: ['send', 'tags'],
 });

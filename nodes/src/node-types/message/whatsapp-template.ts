@@ -2,6 +2,8 @@ import { t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, type NodeIssue, type PortSpec } from '../../define.ts';
 import { field, ItemId } from '../../form.ts';
+import type { NodeOutcome } from '../../run-context.ts';
+import { chooseChannel, deliveryOutcome } from '../shared/run-helpers.ts';
 import { checkMediaUrl, checkQuietHours, DELIVERY_PORTS, MB, MediaAsset, SendPurpose } from '../shared/send-common.ts';
 import { checkSingleLine, checkTemplateParameters, checkTemplateRef, TemplateParameters, WhatsAppTemplateRef } from '../shared/send-wa-template.ts';
 
@@ -245,5 +247,43 @@ export const whatsappTemplateMessage = defineNode({
     }
     return issues;
   },
+  // Renders the parameters per contact (§4.2.2: single-line text, so line breaks and tabs in a contact's
+  // data become spaces and long space runs shrink to four), then sends on the contact's WhatsApp. An empty
+  // parameter is a failure naming it: WhatsApp rejects the whole template otherwise. Quick replies that
+  // route come back as postbacks through their `button:<id>` ports.
+  run: async (ctx): Promise<NodeOutcome> => {
+    const c = ctx.config;
+    const choice = chooseChannel(ctx, { mode: 'preferred', order: ['whatsapp'] }, c.purpose);
+    if ('skip' in choice) return { kind: 'next', port: 'skipped', explanation: `Skipped: ${choice.skip}` };
+    const parameters = c.parameters.map((p) => singleLine(ctx.render(p)));
+    const empty = parameters.indexOf('');
+    if (empty >= 0) return { kind: 'next', port: 'failed', explanation: `Failed: parameter ${empty + 1} ({{${empty + 1}}}) rendered empty` };
+    const header =
+      c.header.kind === 'text'
+        ? { kind: 'text', ...(c.header.parameter !== undefined ? { parameter: singleLine(ctx.render(c.header.parameter)) } : {}) }
+        : c.header;
+    const buttons = c.buttons.map((b) => (b.type === 'url' && b.urlParameter !== undefined ? { ...b, urlParameter: ctx.render(b.urlParameter, 'url') } : b));
+    const sent = await ctx.send({
+      nodeType: 'message.whatsapp_template',
+      channel: 'whatsapp',
+      content: {
+        template: { name: c.template.name, language: c.template.language, category: c.template.category },
+        header,
+        parameters,
+        buttons,
+        ...(c.flowButton ? { flowButton: { text: c.flowButton.text, flowId: c.flowButton.flowId } } : {}),
+      },
+      purpose: c.purpose,
+    });
+    return deliveryOutcome(sent, 'whatsapp');
+  },
   needs: ['send', 'contacts', 'clock'],
 });
+
+/** §4.2.2 template parameters are single-line: no line breaks or tabs, at most four spaces in a row. */
+function singleLine(value: string): string {
+  return value
+    .replace(/ *[\r\n\t]+ */g, ' ')
+    .replace(/ {5,}/g, '    ')
+    .trim();
+}
