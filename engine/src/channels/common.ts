@@ -16,6 +16,7 @@ export type FailureReason =
   | 'invalid_message'
   | 'unsupported_content'
   | 'no_contact_on_channel'
+  | 'window_closed'
   | 'no_identity'
   | 'channel_not_configured'
   | 'channel_not_supported';

@@ -44,3 +44,62 @@ export {
   verifyLineSignature,
 } from './line.ts';
 export { LINE_LIMITS, type LineMessage, parsePostbackData, postbackData, toLineMessages } from './line-messages.ts';
+export { InstagramAdapter, MessengerAdapter, type MessengerAdapterOptions, type MetaPageConfig } from './messenger.ts';
+export { MESSENGER_LIMITS, type MessengerButton, type MessengerMessage, type MetaPlatform, toMessengerMessage } from './messenger-messages.ts';
+export {
+  fromLedger,
+  type GraphErrorBody,
+  graphFailure,
+  META_DEFAULT_API_VERSION,
+  META_GRAPH_BASE_URL,
+  META_RATE_LIMIT_CODES,
+  MemorySentLedger,
+  type SentLedger,
+  SqliteSentLedger,
+} from './meta-common.ts';
+export {
+  type HeaderBag,
+  type MetaInboundEvent,
+  type MetaReferral,
+  MetaWebhookError,
+  type MetaWebhookErrorCode,
+  MetaWebhookHandler,
+  type MetaWebhookHandlerOptions,
+  metaSignature,
+  metaTriggerEvent,
+  type ParsedMetaWebhook,
+  parseMetaWebhook,
+  type SubscriptionCheck,
+  verifyMetaSignature,
+  verifyMetaSubscription,
+} from './meta-webhook.ts';
+export { WhatsAppAdapter, type WhatsAppAdapterOptions, type WhatsAppChannelConfig } from './whatsapp.ts';
+export { isWhatsAppTemplate, toWhatsAppMessage, toWhatsAppTemplate, WHATSAPP_LIMITS, type WhatsAppMessage } from './whatsapp-messages.ts';
+export {
+  type ParsedWhatsAppWebhook,
+  parseWhatsAppWebhook,
+  WHATSAPP_STATUSES,
+  type WhatsAppDelivery,
+  type WhatsAppInboundMessage,
+  type WhatsAppReply,
+  type WhatsAppStatusEvent,
+  type WhatsAppStatusValue,
+  whatsAppDelivery,
+  whatsAppTriggerEvent,
+} from './whatsapp-webhook.ts';
+export {
+  DEPRECATED_META_TAGS,
+  decideMetaSend,
+  decideWhatsAppSend,
+  HUMAN_AGENT_WINDOW_MS,
+  lastInboundOf,
+  META_MESSAGE_TAGS,
+  META_TAG_DEPRECATED_AT,
+  type MessagingWindow,
+  type MetaMessageTag,
+  type MetaSendDecision,
+  messagingWindow,
+  STANDARD_WINDOW_MS,
+  type WindowChannel,
+  type WindowState,
+} from './window.ts';
