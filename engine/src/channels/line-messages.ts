@@ -6,9 +6,9 @@ import { type ChannelFailure, failure, graphemes } from './common.ts';
 // `invalid_message` failure: LINE would answer 400 anyway, and retrying cannot help.
 
 export type LineAction =
-  | { type: 'postback'; label: string; data: string; displayText?: string }
-  | { type: 'uri'; label: string; uri: string }
-  | { type: 'message'; label: string; text: string };
+  | { type: 'postback'; label?: string; data: string; displayText?: string }
+  | { type: 'uri'; label?: string; uri: string }
+  | { type: 'message'; label?: string; text: string };
 
 export interface LineQuickReply {
   items: { type: 'action'; action: LineAction }[];
@@ -32,7 +32,20 @@ export const LINE_LIMITS = {
   carouselTextWithTitleOrImage: 60,
   postbackData: 300,
   uri: 1000,
+  mediaUrl: 2000,
+  imageCarouselColumns: 10,
+  imageCarouselLabel: 12,
+  imagemapActions: 50,
+  imagemapActionLabel: 100,
+  imagemapMessageText: 400,
+  imagemapVideoLinkLabel: 30,
 } as const;
+
+/** What the adapter knows beyond the message: where imagemap assets are served from. */
+export interface LineMessageOptions {
+  /** The imagemap's base URL (serving /240, /300, /460, /700, /1040) for an asset id. */
+  imagemapBaseUrl?: (assetId: string) => string | undefined;
+}
 
 export interface PostbackRef {
   flowId: string;
@@ -58,6 +71,44 @@ interface Button {
   action?: { kind?: string; url?: string; module?: string };
 }
 
+/** A media URL LINE will fetch: HTTPS and at most 2000 characters. */
+function mediaUrl(url: unknown, what: string, p: Problems): string {
+  const u = typeof url === 'string' ? url : '';
+  p.need(u !== '', `${what} is required`);
+  p.need(u === '' || /^https:\/\//i.test(u), `${what} must be an https URL`);
+  p.max(`${what} length`, u.length, LINE_LIMITS.mediaUrl);
+  return u;
+}
+
+function uriAction(url: string, p: Problems, where: string, label?: string): LineAction {
+  p.max(`${where} uri`, url.length, LINE_LIMITS.uri);
+  p.need(/^(https?|line|tel):/i.test(url), `${where}: uri must use http, https, line or tel`);
+  return { type: 'uri', ...(label ? { label } : {}), uri: url };
+}
+
+/** A template column or card with a single postback button (claim, upload, link, open…). */
+function postbackTemplate(
+  ref: PostbackRef,
+  p: Problems,
+  o: { buttonId: string; label: string; text: string; imageUrl?: string; title?: string; altText?: string },
+): LineMessage {
+  const rich = Boolean(o.imageUrl || o.title);
+  p.need(o.text.length > 0, 'template text is required');
+  p.max('buttons template text (graphemes)', graphemes(o.text), rich ? LINE_LIMITS.buttonsTextWithTitleOrImage : LINE_LIMITS.buttonsText);
+  if (o.title) p.max('buttons template title (graphemes)', graphemes(o.title), LINE_LIMITS.buttonsTitle);
+  return {
+    type: 'template',
+    altText: altTextOf(o.altText ?? o.text),
+    template: {
+      type: 'buttons',
+      ...(o.imageUrl ? { thumbnailImageUrl: mediaUrl(o.imageUrl, 'thumbnail image', p) } : {}),
+      ...(o.title ? { title: o.title } : {}),
+      text: o.text,
+      actions: [action({ id: o.buttonId, label: o.label }, ref, p, 'button')],
+    },
+  };
+}
+
 class Problems {
   readonly list: string[] = [];
   max(what: string, value: number, limit: number): void {
@@ -71,11 +122,7 @@ class Problems {
 function action(b: Button, ref: PostbackRef, p: Problems, where: string): LineAction {
   p.need(typeof b.label === 'string' && b.label.length > 0, `${where}: label is required`);
   p.max(`${where} label (graphemes)`, graphemes(b.label ?? ''), LINE_LIMITS.label);
-  if (b.action?.kind === 'url' && typeof b.action.url === 'string') {
-    p.max(`${where} uri`, b.action.url.length, LINE_LIMITS.uri);
-    p.need(/^(https?|line|tel):/i.test(b.action.url), `${where}: uri must use http, https, line or tel`);
-    return { type: 'uri', label: b.label, uri: b.action.url };
-  }
+  if (b.action?.kind === 'url' && typeof b.action.url === 'string') return uriAction(b.action.url, p, where, b.label);
   const data = postbackData(ref, b.id);
   p.max(`${where} postback data`, data.length, LINE_LIMITS.postbackData);
   return { type: 'postback', label: b.label, data, displayText: b.label };
@@ -96,7 +143,12 @@ function altTextOf(text: string): string {
  * The LINE messages for one outbound message. `content` is the node's rendered content; `nodeType`
  * chooses the shape. Returns the messages or a typed failure listing every problem.
  */
-export function toLineMessages(nodeType: string, content: Readonly<Record<string, unknown>>, ref: PostbackRef): LineMessage[] | ChannelFailure {
+export function toLineMessages(
+  nodeType: string,
+  content: Readonly<Record<string, unknown>>,
+  ref: PostbackRef,
+  options: LineMessageOptions = {},
+): LineMessage[] | ChannelFailure {
   const p = new Problems();
   let messages: LineMessage[];
   switch (nodeType) {
@@ -146,6 +198,7 @@ export function toLineMessages(nodeType: string, content: Readonly<Record<string
         imageUrl?: string;
         title?: string;
         subtitle?: string;
+        imageClickUrl?: string;
         buttons?: Button[];
       }[];
       p.need(columns.length > 0, 'a carousel needs at least one column');
@@ -161,9 +214,11 @@ export function toLineMessages(nodeType: string, content: Readonly<Record<string
         p.need(buttons.length >= 1, `column ${i + 1}: LINE needs at least one action per column`);
         p.max(`column ${i + 1} actions`, buttons.length, LINE_LIMITS.carouselActions);
         return {
-          ...(c.imageUrl ? { thumbnailImageUrl: c.imageUrl } : {}),
+          ...(c.imageUrl ? { thumbnailImageUrl: mediaUrl(c.imageUrl, `column ${i + 1} image`, p) } : {}),
           ...(c.title ? { title: c.title } : {}),
           text,
+          // A tap on the image opens its link (LINE: the column's default action).
+          ...(c.imageClickUrl ? { defaultAction: uriAction(c.imageClickUrl, p, `column ${i + 1} image link`, 'View') } : {}),
           actions: buttons.map((b, j) => action(b, ref, p, `column ${i + 1} button ${j + 1}`)),
         };
       });
@@ -181,6 +236,152 @@ export function toLineMessages(nodeType: string, content: Readonly<Record<string
       ];
       break;
     }
+    case 'message.image': {
+      const url = mediaUrl(content.url, 'image url', p);
+      messages = [{ type: 'image', originalContentUrl: url, previewImageUrl: typeof content.previewImageUrl === 'string' ? content.previewImageUrl : url }];
+      break;
+    }
+    case 'message.video': {
+      const url = mediaUrl(content.url, 'video url', p);
+      const preview = mediaUrl(content.previewImageUrl, 'video preview image', p);
+      messages = [{ type: 'video', originalContentUrl: url, previewImageUrl: preview }];
+      break;
+    }
+    case 'message.image_carousel': {
+      const images = (Array.isArray(content.images) ? content.images : []) as (Button & { imageUrl?: string })[];
+      p.need(images.length > 0, 'an image carousel needs at least one image');
+      p.max('image carousel columns', images.length, LINE_LIMITS.imageCarouselColumns);
+      const columns = images.map((img, i) => {
+        const where = `image ${i + 1}`;
+        const label = img.label ? img.label : undefined;
+        if (label) p.max(`${where} label (graphemes)`, graphemes(label), LINE_LIMITS.imageCarouselLabel);
+        let act: LineAction;
+        if (img.action?.kind === 'url' && typeof img.action.url === 'string') act = uriAction(img.action.url, p, where, label);
+        else {
+          const data = postbackData(ref, img.id);
+          p.max(`${where} postback data`, data.length, LINE_LIMITS.postbackData);
+          act = { type: 'postback', ...(label ? { label, displayText: label } : {}), data };
+        }
+        return { imageUrl: mediaUrl(img.imageUrl, `${where} url`, p), action: act };
+      });
+      const altText = typeof content.altText === 'string' && content.altText !== '' ? content.altText : 'Images';
+      p.max('altText', altText.length, LINE_LIMITS.altText);
+      messages = [{ type: 'template', altText, template: { type: 'image_carousel', columns } }];
+      break;
+    }
+    case 'message.imagemap': {
+      const assetId = typeof content.assetId === 'string' ? content.assetId : '';
+      const baseUrl = typeof content.baseUrl === 'string' ? content.baseUrl : options.imagemapBaseUrl?.(assetId);
+      if (!baseUrl) return failure('invalid_message', `Imagemap asset "${assetId}" has no base URL`, false);
+      mediaUrl(baseUrl, 'imagemap baseUrl', p);
+      const altText = typeof content.altText === 'string' ? content.altText : '';
+      p.need(altText.length > 0, 'altText is required');
+      p.max('altText', altText.length, LINE_LIMITS.altText);
+      const baseSize = (content.baseSize ?? { width: 1040, height: 1040 }) as { width: number; height: number };
+      p.need(baseSize.width === 1040, `imagemap baseSize.width must be 1040, not ${baseSize.width}`);
+      type Area = { id: string; label?: string; bounds: { x: number; y: number; width: number; height: number }; action: Record<string, unknown> };
+      const areas = (Array.isArray(content.areas) ? content.areas : []) as Area[];
+      const videos = areas.filter((a) => a.action.kind === 'video');
+      p.max('imagemap videos', videos.length, 1);
+      const actions = areas
+        .filter((a) => a.action.kind !== 'video')
+        .map((a, i) => {
+          const where = `area ${i + 1}`;
+          const label = a.label ? { label: a.label } : {};
+          if (a.label) p.max(`${where} label`, a.label.length, LINE_LIMITS.imagemapActionLabel);
+          const area = { x: a.bounds.x, y: a.bounds.y, width: a.bounds.width, height: a.bounds.height };
+          if (a.action.kind === 'url') {
+            const uri = String(a.action.url ?? '');
+            p.max(`${where} linkUri`, uri.length, LINE_LIMITS.uri);
+            p.need(/^(https?|line|tel):/i.test(uri), `${where}: linkUri must use http, https, line or tel`);
+            return { type: 'uri', linkUri: uri, area, ...label };
+          }
+          // Imagemaps have no postback: a module area sends its name (or id) as the customer's text, which
+          // the waiting session or the bot's keywords route.
+          const text = a.action.kind === 'text' ? String(a.action.text ?? '') : a.label || a.id;
+          p.need(text.length > 0, `${where}: message text is required`);
+          p.max(`${where} message text`, text.length, LINE_LIMITS.imagemapMessageText);
+          return { type: 'message', text, area, ...label };
+        });
+      p.need(actions.length > 0 || videos.length > 0, 'an imagemap needs at least one area');
+      p.max('imagemap actions', actions.length, LINE_LIMITS.imagemapActions);
+      const video = videos[0];
+      let videoPart = {};
+      if (video) {
+        const v = video.action as { videoUrl?: string; previewImageUrl?: string; linkUrl?: string; linkLabel?: string };
+        const link = v.linkUrl ? { externalLink: { linkUri: v.linkUrl, label: v.linkLabel ?? 'More' } } : {};
+        if (v.linkUrl) p.max('video link label', (v.linkLabel ?? 'More').length, LINE_LIMITS.imagemapVideoLinkLabel);
+        videoPart = {
+          video: {
+            originalContentUrl: mediaUrl(v.videoUrl, 'imagemap video url', p),
+            previewImageUrl: mediaUrl(v.previewImageUrl, 'imagemap video preview', p),
+            area: { ...video.bounds },
+            ...link,
+          },
+        };
+      }
+      messages = [{ type: 'imagemap', baseUrl, altText, baseSize: { width: baseSize.width, height: baseSize.height }, actions, ...videoPart }];
+      break;
+    }
+    case 'message.coupon': {
+      const image = content.image as { url?: string } | undefined;
+      const label = typeof content.redeemButtonText === 'string' && content.redeemButtonText !== '' ? content.redeemButtonText : '立即領取';
+      const text = typeof content.text === 'string' && content.text !== '' ? content.text : `${label}!`;
+      messages = [postbackTemplate(ref, p, { buttonId: 'claim', label, text, ...(image?.url ? { imageUrl: image.url } : {}) })];
+      break;
+    }
+    case 'message.omnilink': {
+      const image = content.image as { url?: string } | undefined;
+      messages = [
+        postbackTemplate(ref, p, {
+          buttonId: 'omnilink',
+          label: String(content.buttonName ?? ''),
+          text: String(content.content ?? ''),
+          ...(image?.url ? { imageUrl: image.url } : {}),
+        }),
+      ];
+      break;
+    }
+    case 'message.invoice': {
+      const name = typeof content.campaignName === 'string' ? content.campaignName : '';
+      messages = [postbackTemplate(ref, p, { buttonId: 'invoice', label: '上傳發票', text: name ? `${name}:上傳發票參加活動` : '上傳發票參加活動' })];
+      break;
+    }
+    case 'flow.system_module': {
+      const NAMES: Record<string, { text: string; label: string }> = {
+        member_center: { text: '會員中心', label: '開啟會員中心' },
+        coupon_wallet: { text: '優惠券夾', label: '查看優惠券' },
+        phone_binding: { text: '綁定手機,享會員服務', label: '綁定手機' },
+        '91app_member_card': { text: '我的會員卡', label: '查看會員卡' },
+        '91app_shipping': { text: '出貨進度', label: '查詢出貨' },
+        '91app_hot_products': { text: '熱銷商品', label: '看熱銷商品' },
+      };
+      const module = String(content.module ?? '');
+      const name = NAMES[module];
+      if (!name) return failure('unsupported_content', `System module "${module}" is not available on LINE`, false);
+      messages = [postbackTemplate(ref, p, { buttonId: `system:${module}`, label: name.label, text: name.text })];
+      break;
+    }
+    case 'message.cart_items': {
+      type Item = { name?: string; title?: string; price?: number | string; imageUrl?: string; url?: string };
+      const items = (Array.isArray(content.items) ? content.items : []) as Item[];
+      p.need(items.length > 0, 'the cart is empty');
+      p.max('cart items', items.length, LINE_LIMITS.carouselColumns);
+      const columns = items.map((it, i) => {
+        const title = String(it.name ?? it.title ?? `#${i + 1}`).slice(0, LINE_LIMITS.buttonsTitle);
+        const text = it.price !== undefined ? String(it.price) : ' ';
+        return {
+          ...(it.imageUrl ? { thumbnailImageUrl: mediaUrl(it.imageUrl, `item ${i + 1} image`, p) } : {}),
+          title,
+          text,
+          actions: [it.url ? uriAction(it.url, p, `item ${i + 1}`, '查看商品') : { type: 'postback', label: '查看商品', data: postbackData(ref, `item:${i}`) }],
+        };
+      });
+      messages = [{ type: 'template', altText: altTextOf(`購物車還有 ${items.length} 件商品`), template: { type: 'carousel', columns } }];
+      break;
+    }
+    case 'message.file':
+      return failure('unsupported_content', 'LINE bots cannot send files', false);
     default:
       return failure('unsupported_content', `${nodeType} cannot be sent on LINE yet`, false);
   }

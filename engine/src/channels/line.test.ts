@@ -88,7 +88,7 @@ describe('LINE messages', () => {
 
   it('unsupported content is a typed failure', () => {
     expect(toLineMessages('message.send', { kind: 'whatsapp_template' }, REF)).toMatchObject({ reason: 'unsupported_content', retryable: false });
-    expect(toLineMessages('message.video', {}, REF)).toMatchObject({ reason: 'unsupported_content' });
+    expect(toLineMessages('message.file', {}, REF)).toMatchObject({ reason: 'unsupported_content' });
   });
 
   it('postback data round-trips and stays within 300 chars for ordinary ids', () => {
