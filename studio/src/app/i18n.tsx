@@ -1,5 +1,7 @@
 import type { LocalizedText } from '@omniflow/schemas';
 import { createContext, type ReactNode, useContext, useMemo, useState } from 'react';
+import { chatbotEn, chatbotZh } from './chatbot/messages.ts';
+import { versionsEn, versionsZh } from './versions/messages.ts';
 
 export type Locale = 'en' | 'zh-Hant';
 
@@ -89,6 +91,8 @@ const en = {
   'error.generic': 'Something went wrong. Please try again.',
   'error.forbidden': 'Your role does not allow this.',
   'error.network': 'The server cannot be reached.',
+  ...versionsEn,
+  ...chatbotEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -179,6 +183,8 @@ const zh: Record<MessageKey, string> = {
   'error.generic': '發生錯誤,請再試一次。',
   'error.forbidden': '您的角色沒有此權限。',
   'error.network': '無法連線至伺服器。',
+  ...versionsZh,
+  ...chatbotZh,
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, 'zh-Hant': zh };

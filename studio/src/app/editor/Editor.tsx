@@ -1,5 +1,5 @@
 import { builtinCatalogue, type Catalogue, validateGraph } from '@omniflow/nodes';
-import type { JourneyGraph, ValidationIssue } from '@omniflow/schemas';
+import type { JourneyGraph, ValidationIssue, WebChatStep } from '@omniflow/schemas';
 import {
   Background,
   Controls,
@@ -12,25 +12,17 @@ import {
   useReactFlow,
 } from '@xyflow/react';
 import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ChatbotEditor } from '../chatbot/ChatbotEditor.tsx';
 import { useI18n } from '../i18n.tsx';
 import { problemText } from '../problem-text.ts';
+import { litIds } from '../simulator/session.ts';
+import { SimulatorPanel } from '../simulator/SimulatorPanel.tsx';
 import type { ApiClient, FlowDetail } from '../trpc.ts';
 import { CardPreview } from './CardPreview.tsx';
 import { ConfigForm } from './ConfigForm.tsx';
 import { ConflictDialog } from './ConflictDialog.tsx';
-import {
-  addNode,
-  connect,
-  connectionProblem,
-  findNode,
-  isTrigger,
-  portsOf,
-  removeEdges,
-  removeNodes,
-  setPositions,
-  updateConfig,
-  updateLabel,
-} from './graph.ts';
+import { type CanvasNodeCache, canvasNodes, onlyPositionsChanged } from './canvas-nodes.ts';
+import { addNode, connect, connectionProblem, findNode, removeEdges, removeNodes, setPositions, updateConfig, updateLabel } from './graph.ts';
 import { autoLayout } from './layout.ts';
 import { type FlowNode, NodeView } from './NodeView.tsx';
 import { PALETTE_MIME, Palette } from './Palette.tsx';
@@ -49,18 +41,7 @@ export interface EditorProps {
 }
 
 export function Editor(props: EditorProps) {
-  const { t } = useI18n();
-  if (props.flow.draftGraph.kind !== 'journey') {
-    return (
-      <div className="editor-placeholder">
-        <button type="button" onClick={props.onBack}>
-          ← {t('editor.back')}
-        </button>
-        <h1>{props.flow.name}</h1>
-        <p>{t('editor.chatbotSoon')}</p>
-      </div>
-    );
-  }
+  if (props.flow.draftGraph.kind !== 'journey') return <ChatbotEditor {...props} graph={props.flow.draftGraph} />;
   return (
     <ReactFlowProvider>
       <JourneyEditor {...props} graph={props.flow.draftGraph} />
@@ -74,41 +55,36 @@ function JourneyEditor({ client, flow, catalogue = defaultCatalogue, onBack, gra
   const { graph } = draft;
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [publishing, setPublishing] = useState(false);
+  /** The simulator's steps so far, lit on the canvas; null while the simulator is closed. */
+  const [simSteps, setSimSteps] = useState<readonly WebChatStep[] | null>(null);
   const flowApi = useReactFlow();
   const dragStep = useRef(0);
 
-  const validation = useMemo(() => validateGraph(graph, { catalogue }), [graph, catalogue]);
+  // Dragging changes only positions, every frame: the last validation still holds then.
+  const lastValidation = useRef<{ graph: JourneyGraph; catalogue: Catalogue; result: ReturnType<typeof validateGraph> } | null>(null);
+  const validation = useMemo(() => {
+    const last = lastValidation.current;
+    if (last && last.catalogue === catalogue && onlyPositionsChanged(last.graph, graph)) return last.result;
+    const result = validateGraph(graph, { catalogue });
+    lastValidation.current = { graph, catalogue, result };
+    return result;
+  }, [graph, catalogue]);
   const issuesByNode = useMemo(() => {
     const map = new Map<string, ValidationIssue[]>();
     for (const issue of validation.issues) if (issue.nodeId) map.set(issue.nodeId, [...(map.get(issue.nodeId) ?? []), issue]);
     return map;
   }, [validation]);
 
+  const nodeCache = useRef<CanvasNodeCache>(new Map());
   const nodes: FlowNode[] = useMemo(
-    () =>
-      [...graph.triggers, ...graph.nodes].map((n) => {
-        const def = catalogue.get(n.type, n.version) ?? catalogue.get(n.type);
-        const issues = issuesByNode.get(n.id) ?? [];
-        return {
-          id: n.id,
-          type: 'omniflow',
-          position: n.position ?? { x: 0, y: 0 },
-          selected: n.id === selectedId,
-          data: {
-            typeLabel: def?.label ?? { en: n.type, 'zh-Hant': n.type },
-            label: n.label,
-            icon: def?.icon ?? '',
-            category: def?.category ?? 'unknown',
-            trigger: isTrigger(graph, n.id),
-            ports: portsOf(def, n.config, 'journey'),
-            errors: issues.filter((i) => i.severity === 'error').length,
-            warnings: issues.filter((i) => i.severity === 'warning').length,
-            unknown: !def,
-          },
-        };
-      }),
+    () => canvasNodes(graph, catalogue, issuesByNode, selectedId, nodeCache.current),
     [graph, catalogue, issuesByNode, selectedId],
   );
+  const shownNodes = useMemo(() => {
+    if (!simSteps?.length) return nodes;
+    const lit = litIds(simSteps);
+    return nodes.map((n) => (lit.has(n.id) ? { ...n, className: 'sim-lit' } : n));
+  }, [nodes, simSteps]);
   const edges: RfEdge[] = useMemo(
     () => graph.edges.map((e) => ({ id: e.id, source: e.source, sourceHandle: e.sourcePort, target: e.target, targetHandle: 'in' })),
     [graph.edges],
@@ -233,6 +209,9 @@ function JourneyEditor({ client, flow, catalogue = defaultCatalogue, onBack, gra
             {t('save.retry')}
           </button>
         )}
+        <button type="button" onClick={() => setSimSteps((s) => s ?? [])} aria-pressed={simSteps !== null}>
+          {t('bot.simulate')}
+        </button>
         <button type="button" className="primary" onClick={() => setPublishing(true)}>
           {t('editor.publish')}
         </button>
@@ -241,7 +220,7 @@ function JourneyEditor({ client, flow, catalogue = defaultCatalogue, onBack, gra
         <Palette catalogue={catalogue} channels={graph.channels} onAdd={(type) => place(type, flowApi.screenToFlowPosition({ x: 400, y: 300 }))} />
         <main className="canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop} data-testid="canvas">
           <ReactFlow
-            nodes={nodes}
+            nodes={shownNodes}
             edges={edges}
             nodeTypes={NODE_TYPES}
             onNodesChange={onNodesChange}
@@ -254,6 +233,7 @@ function JourneyEditor({ client, flow, catalogue = defaultCatalogue, onBack, gra
             onPaneClick={() => setSelectedId(null)}
             deleteKeyCode={['Backspace', 'Delete']}
             fitView
+            onlyRenderVisibleElements
             proOptions={{ hideAttribution: true }}
           >
             <Background />
@@ -303,6 +283,19 @@ function JourneyEditor({ client, flow, catalogue = defaultCatalogue, onBack, gra
           nodeName={(n) => n.label || l((catalogue.get(n.type) ?? { label: { en: n.type, 'zh-Hant': n.type } }).label)}
           onKeepMine={() => void draft.keepMine()}
           onTakeTheirs={draft.takeTheirs}
+        />
+      )}
+      {simSteps !== null && (
+        <SimulatorPanel
+          flowId={flow.id}
+          graph={graph}
+          catalogue={catalogue}
+          prepare={async () => {
+            if (draft.state !== 'saved') await draft.saveNow();
+          }}
+          onSteps={setSimSteps}
+          onSelect={selectNode}
+          onClose={() => setSimSteps(null)}
         />
       )}
       {publishing && (
