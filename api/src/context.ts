@@ -3,6 +3,7 @@ import type { Catalogue } from '@omniflow/nodes';
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
 import { bearerToken } from './auth/api-key.ts';
 import { SESSION_COOKIE } from './auth/session-token.ts';
+import type { ChannelRegistry } from './channels/connections.ts';
 import type { PrismaClient } from './db/open.ts';
 import type { FlowRuntime } from './engine-host.ts';
 import { DomainEventBus } from './events.ts';
@@ -22,6 +23,8 @@ export interface Context {
   runtime?: FlowRuntime;
   /** Run history and statistics of the engine (absent in api-only tests). */
   runs?: RunReader;
+  /** Channel connections with their decrypted secrets (absent in api-only tests). */
+  channels?: ChannelRegistry;
   sessionToken: string | null;
   /** The token of an `Authorization: Bearer` header: an API key. */
   bearerToken: string | null;
@@ -52,6 +55,7 @@ export interface AppServices {
   imports?: ImportQueue;
   runtime?: FlowRuntime;
   runs?: RunReader;
+  channels?: ChannelRegistry;
 }
 
 /** What the api reads from the engine: runs, their timelines and per-node counters. */
@@ -71,6 +75,7 @@ export function contextFactory(services: AppServices) {
     imports,
     ...(services.runtime ? { runtime: services.runtime } : {}),
     ...(services.runs ? { runs: services.runs } : {}),
+    ...(services.channels ? { channels: services.channels } : {}),
     request: { ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null },
     sessionToken: req.cookies[SESSION_COOKIE] ?? null,
     bearerToken: bearerToken(req.headers.authorization),

@@ -1,7 +1,10 @@
-import type { Effect, EffectHandler, EffectResult, EmbeddedEngine } from '@omniflow/engine';
+import type { Effect, EffectHandler, EffectResult, EmbeddedEngine, ReplyTokenStore, SendAdapter } from '@omniflow/engine';
 import { createEmbeddedEngine } from '@omniflow/engine';
 import type { Catalogue } from '@omniflow/nodes';
 import type { FlowGraph, TriggerEvent } from '@omniflow/schemas';
+import type { ChannelRegistry } from './channels/connections.ts';
+import type { DeliveryLog } from './channels/deliveries.ts';
+import { ChannelEffects } from './channels/effects.ts';
 import type { PrismaClient } from './db/open.ts';
 import type { DomainEvent, DomainEventBus } from './events.ts';
 import type { FlowStatus } from './lifecycle/transitions.ts';
@@ -87,16 +90,45 @@ export function createEngineHost(options: {
   prisma: PrismaClient;
   events: DomainEventBus;
   now: () => Date;
-  /** External effects (sends, HTTP calls, CAPI); by default nothing leaves the server (see unconfiguredEffects). */
+  /** External effects (sends, HTTP calls, CAPI); overrides `channels` (tests). Without either, nothing leaves the server (see unconfiguredEffects). */
   effects?: EffectHandler;
+  /** The configured channel connections: effects go to their adapters, sends are recorded as deliveries. */
+  channels?: {
+    registry: ChannelRegistry;
+    deliveries: DeliveryLog;
+    replyTokens: ReplyTokenStore;
+    /** The web chat hub (api/src/webchat) as a send adapter. */
+    webchat?: SendAdapter;
+    httpAllowList?: readonly string[];
+    log?: (line: string) => void;
+  };
   onError?: (error: unknown) => void;
 }): EngineHost {
   const contacts = new PrismaContactStore({ prisma: options.prisma, now: options.now, events: options.events });
+  // The engine is made after its effect handler, which asks it for a run's version.
+  let engineRef: EmbeddedEngine | undefined;
+  const ch = options.channels;
+  const channelEffects =
+    !options.effects && ch
+      ? new ChannelEffects({
+          registry: ch.registry,
+          contacts,
+          replyTokens: ch.replyTokens,
+          deliveries: ch.deliveries,
+          runFacts: (runId) => {
+            const run = engineRef?.getRun(runId);
+            return run ? { versionId: run.versionId, isTest: false } : undefined;
+          },
+          ...(ch.webchat ? { webchat: ch.webchat } : {}),
+          ...(ch.httpAllowList ? { httpAllowList: ch.httpAllowList } : {}),
+          ...(ch.log ? { log: ch.log } : {}),
+        })
+      : undefined;
   const engine = createEmbeddedEngine({
     dataDir: options.dataDir,
     catalogue: options.catalogue,
     contacts,
-    effects: options.effects ?? unconfiguredEffects,
+    effects: options.effects ?? channelEffects ?? unconfiguredEffects,
     ...(options.onError ? { onError: options.onError } : {}),
   });
   const unsubscribe = options.events.on('*', (event) => {
@@ -106,6 +138,7 @@ export function createEngineHost(options: {
     if (trigger) engine.ingest(trigger);
     if (inbound) engine.deliverInbound(inbound);
   });
+  engineRef = engine;
   engine.start();
   return {
     engine,
@@ -120,6 +153,7 @@ export function createEngineHost(options: {
     },
     async close() {
       unsubscribe();
+      channelEffects?.close();
       await engine.stop();
     },
   };

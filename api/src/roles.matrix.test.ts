@@ -72,6 +72,13 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'apiKeys.create': 'apiKeys.manage',
   'apiKeys.list': 'apiKeys.manage',
   'apiKeys.revoke': 'apiKeys.manage',
+  'channels.list': 'channels.manage',
+  'channels.get': 'channels.manage',
+  'channels.create': 'channels.manage',
+  'channels.update': 'channels.manage',
+  'channels.rotateSecret': 'channels.manage',
+  'channels.delete': 'channels.manage',
+  'runs.nodeMetrics': 'runs.view',
 };
 
 type ProcedureDef = { _def: { type: 'query' | 'mutation' | 'subscription' } };

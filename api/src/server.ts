@@ -1,10 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import type { EffectHandler } from '@omniflow/engine';
+import { type EffectHandler, MemoryReplyTokenStore, type SendAdapter } from '@omniflow/engine';
 import { type Catalogue, loadCatalogue, pluginsFromEnv, pluginsFromPackageJson } from '@omniflow/nodes';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { ChannelRegistry } from './channels/connections.ts';
+import { DeliveryLog } from './channels/deliveries.ts';
+import { InboundRecorder } from './channels/inbound.ts';
+import { loadSecretKey, SecretBox } from './channels/secret-box.ts';
+import { redactUrlSecrets, registerWebhookRoutes } from './channels/webhooks.ts';
 import { type AppServices, contextFactory, type Settings } from './context.ts';
 import type { MigrationResult } from './db/migrate.ts';
 import { connectDatabase, openDatabase, type PrismaClient } from './db/open.ts';
@@ -23,6 +28,14 @@ export function loadInstalledCatalogue(): Promise<Catalogue> {
   return loadCatalogue([...new Set([...pluginsFromPackageJson(REPO_ROOT), ...pluginsFromEnv()])]);
 }
 
+/** Fastify's logger: off, on, or a level (and, for tests, where the lines go). */
+export type LoggerOption = boolean | { level: string; stream?: { write(line: string): void } };
+
+/** Fastify's default request log fields, with secret query parameters masked. */
+function safeRequestLog(req: { method: string; url: string; hostname?: string; ip?: string }) {
+  return { method: req.method, url: redactUrlSecrets(req.url), host: req.hostname, remoteAddress: req.ip };
+}
+
 /** The studio's production build; found by path, since the studio depends on the api (for types), not the other way. */
 const DEFAULT_STUDIO_DIR = new URL('../../studio/dist/', import.meta.url).pathname;
 
@@ -39,10 +52,11 @@ async function serveStudio(app: FastifyInstance, dir: string | false): Promise<v
 /** The HTTP app: tRPC at /trpc, a health check at /healthz and the studio at /. */
 export async function buildApp(
   services: AppServices,
-  options: { logger?: boolean | { level: string }; trustProxy?: boolean | string; studioDir?: string | false } = {},
+  options: { logger?: LoggerOption; trustProxy?: boolean | string; studioDir?: string | false } = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    // Request URLs are logged: webhook handshakes carry hub.verify_token in theirs.
+    logger: typeof options.logger === 'object' ? { ...options.logger, serializers: { req: safeRequestLog } } : (options.logger ?? false),
     trustProxy: options.trustProxy ?? false,
     // Graphs can be large (thousands of nodes), and imports carry files of up to 30 MB (§3.9).
     bodyLimit: 32 * 1024 * 1024,
@@ -77,15 +91,19 @@ export interface StartOptions {
   host?: string;
   dataDir: string;
   adminEmail?: string | undefined;
-  logger?: boolean | { level: string };
+  logger?: LoggerOption;
   trustProxy?: boolean | string;
   catalogue?: Catalogue;
   now?: () => Date;
   settings?: Partial<Settings>;
   /** Host the embedded engine in this process (default true; `npm start` runs api and engine together). */
   engine?: boolean;
-  /** External effects for the engine (sends, HTTP, CAPI); default: nothing leaves the server. */
+  /** External effects for the engine (sends, HTTP, CAPI); default: the configured channel connections. */
   effects?: EffectHandler;
+  /** Hosts Call an API may reach although private (e.g. 127.0.0.1 in tests). */
+  httpAllowList?: readonly string[];
+  /** The web chat's send adapter (api/src/webchat). */
+  webchat?: SendAdapter;
   /** On the first start, add the example flows of examples/flows/ as drafts (npm start does). */
   seedExamples?: boolean;
 }
@@ -102,6 +120,10 @@ export interface RunningServer {
   imports: ImportQueue;
   /** The embedded engine, unless started with `engine: false`. */
   engine: EngineHost | null;
+  /** Channel connections with decrypted secrets. */
+  channels: ChannelRegistry;
+  /** Delivery statuses of sent messages. */
+  deliveries: DeliveryLog;
   /** Set on the first start only: the generated admin credentials, to show once. */
   firstAdmin: { email: string; password: string } | null;
   /** Names of the example flows added on this (first) start. */
@@ -122,6 +144,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     let log: (error: unknown, message: string) => void = () => {};
     const events = new DomainEventBus((err, event) => log(err, `domain event subscriber failed on ${event.type}`));
     const imports = new ImportQueue({ prisma: importsDb, now, events, log: (err, message) => log(err, message) });
+    const channels = new ChannelRegistry(prisma, new SecretBox(loadSecretKey(options.dataDir)));
+    await channels.reload();
+    const deliveries = new DeliveryLog(prisma, now);
+    const replyTokens = new MemoryReplyTokenStore();
+    let info: (line: string) => void = () => {};
     engine =
       options.engine === false
         ? null
@@ -132,6 +159,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
             events,
             now,
             ...(options.effects ? { effects: options.effects } : {}),
+            channels: {
+              registry: channels,
+              deliveries,
+              replyTokens,
+              ...(options.webchat ? { webchat: options.webchat } : {}),
+              ...(options.httpAllowList ? { httpAllowList: options.httpAllowList } : {}),
+              log: (line) => info(line),
+            },
             onError: (err) => log(err, 'engine error'),
           });
     const app = await buildApp(
@@ -142,6 +177,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         events,
         imports,
         ...(engine ? { runtime: engine, runs: engine.engine } : {}),
+        channels,
         ...(options.settings ? { settings: options.settings } : {}),
       },
       {
@@ -150,6 +186,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       },
     );
     log = (err, message) => app.log.error({ err }, message);
+    info = (line) => app.log.info(line);
+    const running = engine;
+    await registerWebhookRoutes(app, {
+      registry: channels,
+      inbound: new InboundRecorder({ prisma, now, events }),
+      deliveries,
+      replyTokens,
+      ingest: (event) => running?.engine.ingest(event),
+      now,
+    });
     let seeded: string[] = [];
     if (firstAdmin && options.seedExamples) {
       const admin = await prisma.user.findUniqueOrThrow({ where: { email: firstAdmin.email } });
@@ -168,6 +214,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       events,
       imports,
       engine,
+      channels,
+      deliveries,
       firstAdmin,
       seeded,
       close: async () => {

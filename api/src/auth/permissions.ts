@@ -53,6 +53,8 @@ export const PERMISSIONS = {
   'tests.send': { admin: 'all', supervisor: 'all', marketer: 'all', marketing_cs: 'all', cs_manager: 'all' },
   /** Create, list and revoke API keys (§8.3 "Manage triggers": a Marketer has no API keys, a CS Manager keywords only). */
   'apiKeys.manage': { admin: 'all', supervisor: 'all', marketing_cs: 'all' },
+  /** Connect channels and manage their credentials (ours: admins only, since the secrets can send as the brand). */
+  'channels.manage': { admin: 'all' },
 } as const satisfies Record<string, Partial<Record<Role, Grant>>>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -3,6 +3,7 @@ import { apiKeysRouter } from './apiKeys.ts';
 import { attributesRouter } from './attributes.ts';
 import { auditRouter } from './audit.ts';
 import { authRouter } from './auth.ts';
+import { channelsRouter } from './channels.ts';
 import { contactsRouter } from './contacts.ts';
 import { flowsRouter } from './flows.ts';
 import { importsRouter } from './imports.ts';
@@ -31,6 +32,7 @@ export const appRouter = router({
   imports: importsRouter,
   testLists: testListsRouter,
   apiKeys: apiKeysRouter,
+  channels: channelsRouter,
 });
 
 export type AppRouter = typeof appRouter;

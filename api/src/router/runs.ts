@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { versionMetrics } from '../channels/metrics.ts';
 import type { Context } from '../context.ts';
 import { loadFlow } from '../services/flows.ts';
 import { permitted, router } from '../trpc.ts';
@@ -37,5 +38,12 @@ export const runsRouter = router({
     .query(async ({ ctx, input }) => {
       await loadFlow(ctx, input.flowId);
       return reader(ctx).nodeStats(input.flowId, input.versionId);
+    }),
+  /** §7 message metrics per node of one version (success, open, read, click, response 12/24/48 h, block), each with numerator and denominator. */
+  nodeMetrics: permitted('runs.view')
+    .input(FlowRef.extend({ versionId: z.string().min(1).max(64) }))
+    .query(async ({ ctx, input }) => {
+      await loadFlow(ctx, input.flowId);
+      return versionMetrics(ctx.prisma, input.flowId, input.versionId);
     }),
 });

@@ -35,10 +35,14 @@ export const AUDIT_ACTIONS = [
   'test.send',
   'api_key.create',
   'api_key.revoke',
+  'channel.create',
+  'channel.update',
+  'channel.rotate_secret',
+  'channel.delete',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_OBJECT_TYPES = ['flow', 'user', 'customer', 'contact', 'tag', 'attribute', 'import', 'test_list', 'api_key'] as const;
+export const AUDIT_OBJECT_TYPES = ['flow', 'user', 'customer', 'contact', 'tag', 'attribute', 'import', 'test_list', 'api_key', 'channel'] as const;
 export type AuditObjectType = (typeof AUDIT_OBJECT_TYPES)[number];
 
 export interface AuditEntry {

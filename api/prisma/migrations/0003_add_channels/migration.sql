@@ -1,0 +1,86 @@
+-- CreateTable
+CREATE TABLE "ChannelConnection" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "kind" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "settings" TEXT NOT NULL DEFAULT '{}',
+    "secrets" TEXT NOT NULL,
+    "secretHints" TEXT NOT NULL DEFAULT '{}',
+    "createdById" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    "deletedAt" DATETIME
+);
+
+-- CreateTable
+CREATE TABLE "InboundEvent" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "connectionId" TEXT NOT NULL,
+    "channel" TEXT NOT NULL,
+    "eventKey" TEXT NOT NULL,
+    "customerId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "flowId" TEXT,
+    "nodeId" TEXT,
+    "buttonId" TEXT,
+    "at" DATETIME NOT NULL,
+    "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateTable
+CREATE TABLE "MessageDelivery" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "idempotencyKey" TEXT NOT NULL,
+    "channel" TEXT NOT NULL,
+    "connectionId" TEXT,
+    "platformMessageId" TEXT,
+    "runId" TEXT NOT NULL,
+    "flowId" TEXT NOT NULL,
+    "versionId" TEXT NOT NULL,
+    "nodeId" TEXT NOT NULL,
+    "nodeType" TEXT,
+    "customerId" TEXT NOT NULL,
+    "isTest" BOOLEAN NOT NULL DEFAULT false,
+    "opensTracked" BOOLEAN NOT NULL DEFAULT false,
+    "status" TEXT NOT NULL,
+    "reason" TEXT,
+    "message" TEXT,
+    "sendingAt" DATETIME NOT NULL,
+    "sentAt" DATETIME,
+    "receivedAt" DATETIME,
+    "readAt" DATETIME,
+    "failedAt" DATETIME
+);
+
+-- CreateTable
+CREATE TABLE "MessageEngagement" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "deliveryId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "source" TEXT,
+    "at" DATETIME NOT NULL
+);
+
+-- CreateIndex
+CREATE INDEX "ChannelConnection_kind_idx" ON "ChannelConnection"("kind");
+
+-- CreateIndex
+CREATE INDEX "InboundEvent_customerId_at_idx" ON "InboundEvent"("customerId", "at");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "InboundEvent_connectionId_eventKey_key" ON "InboundEvent"("connectionId", "eventKey");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "MessageDelivery_idempotencyKey_key" ON "MessageDelivery"("idempotencyKey");
+
+-- CreateIndex
+CREATE INDEX "MessageDelivery_channel_platformMessageId_idx" ON "MessageDelivery"("channel", "platformMessageId");
+
+-- CreateIndex
+CREATE INDEX "MessageDelivery_flowId_versionId_nodeId_idx" ON "MessageDelivery"("flowId", "versionId", "nodeId");
+
+-- CreateIndex
+CREATE INDEX "MessageDelivery_customerId_sentAt_idx" ON "MessageDelivery"("customerId", "sentAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "MessageEngagement_deliveryId_kind_key" ON "MessageEngagement"("deliveryId", "kind");

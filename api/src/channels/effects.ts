@@ -1,0 +1,138 @@
+import {
+  CapiAdapter,
+  type ChannelAdapters,
+  ChannelEffectHandler,
+  type ContactLookup,
+  type Effect,
+  type EffectHandler,
+  type EffectResult,
+  HttpExecutor,
+  LINE_DEFAULT_BASE_URL,
+  LineAdapter,
+  type LineChannelConfig,
+  type ReplyTokenStore,
+  redact,
+  type SendAdapter,
+} from '@omniflow/engine';
+import type { ChannelRegistry, LoadedConnection } from './connections.ts';
+import type { DeliveryLog, RunFacts } from './deliveries.ts';
+
+// The engine's effect handler built from the configured channel connections: LINE, the Meta and WhatsApp
+// adapters when present, the Conversions API, Call an API (its secrets resolved from the encrypted
+// store), and the web chat when plugged in. Rebuilt whenever a connection changes. Every `send` is
+// recorded as a delivery (sending → sent / failed) for the §7 statistics.
+
+export interface ChannelEffectsOptions {
+  registry: ChannelRegistry;
+  contacts: ContactLookup;
+  replyTokens: ReplyTokenStore;
+  deliveries: DeliveryLog;
+  /** The run's version and test flag (effects do not carry them). */
+  runFacts: (runId: string) => RunFacts | undefined;
+  /** The web chat hub (api/src/webchat), plugged in with one line when it exists. */
+  webchat?: SendAdapter;
+  /** Extra send adapters keyed by channel (Messenger, Instagram, WhatsApp) built from the registry. */
+  sendAdapters?: (registry: ChannelRegistry) => Partial<Pick<ChannelAdapters, 'messenger' | 'instagram' | 'whatsapp'>>;
+  /** Hosts Call an API may reach although private (tests: 127.0.0.1); added to each http connection's allowList. */
+  httpAllowList?: readonly string[];
+  fetch?: typeof fetch;
+  log?: (line: string) => void;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+function lineConfig(c: LoadedConnection): LineChannelConfig | undefined {
+  const accessToken = c.secrets.channelAccessToken;
+  const channelSecret = c.secrets.channelSecret;
+  if (!accessToken || !channelSecret) return undefined;
+  return { channelId: c.id, accessToken, channelSecret, baseUrl: str(c.settings.baseUrl) ?? LINE_DEFAULT_BASE_URL };
+}
+
+export class ChannelEffects implements EffectHandler {
+  #handler: ChannelEffectHandler;
+  readonly #unsubscribe: () => void;
+
+  constructor(private readonly o: ChannelEffectsOptions) {
+    this.#handler = this.#build();
+    this.#unsubscribe = o.registry.onChange(() => {
+      this.#handler = this.#build();
+    });
+  }
+
+  #build(): ChannelEffectHandler {
+    const { registry, contacts } = this.o;
+    const fetchImpl = this.o.fetch ? { fetch: this.o.fetch } : {};
+    const adapters: ChannelAdapters = {
+      // Looked up per send, so a rotated token is used at once.
+      line: new LineAdapter({
+        channels: (id) => {
+          const c = registry.get(id);
+          return c?.kind === 'line' ? lineConfig(c) : undefined;
+        },
+        contacts,
+        replyTokens: this.o.replyTokens,
+        ...fetchImpl,
+      }),
+      ...(this.o.sendAdapters?.(registry) ?? {}),
+      ...(this.o.webchat ? { webchat: this.o.webchat } : {}),
+    };
+    const capi = registry.ofKind('capi');
+    const first = capi[0];
+    if (first) {
+      adapters.capi = new CapiAdapter({
+        contacts,
+        accessToken: (datasetId) =>
+          capi.find((c) => c.settings.datasetId === datasetId)?.secrets.accessToken ?? (capi.length === 1 ? first.secrets.accessToken : undefined),
+        ...(str(first.settings.baseUrl) ? { baseUrl: str(first.settings.baseUrl)! } : {}),
+        ...(str(first.settings.apiVersion) ? { apiVersion: str(first.settings.apiVersion)! } : {}),
+        ...(str(first.settings.defaultCountryCode) ? { defaultCountryCode: str(first.settings.defaultCountryCode)! } : {}),
+        metaIds: (channelId) => {
+          const c = registry.get(channelId);
+          if (!c) return undefined;
+          return {
+            ...(str(c.settings.pageId) ? { pageId: str(c.settings.pageId)! } : {}),
+            ...(str(c.settings.businessAccountId) ? { whatsappBusinessAccountId: str(c.settings.businessAccountId)! } : {}),
+            ...(str(c.settings.igUserId) ? { instagramBusinessAccountId: str(c.settings.igUserId)! } : {}),
+          };
+        },
+        ...fetchImpl,
+      });
+    }
+    const http = registry.ofKind('http');
+    if (http.length > 0) {
+      const allowList = [
+        ...(this.o.httpAllowList ?? []),
+        ...http.flatMap((c) => (Array.isArray(c.settings.allowList) ? c.settings.allowList.map(String) : [])),
+      ];
+      adapters.http = new HttpExecutor({
+        // Named secrets of every Call-an-API connection; the first that has the name wins.
+        secrets: (ref) => http.find((c) => c.secrets[ref] !== undefined)?.secrets[ref],
+        allowList,
+        log: (line) => this.o.log?.(redact(line, registry.allSecrets())),
+      });
+    }
+    return new ChannelEffectHandler(adapters);
+  }
+
+  async deliver(effect: Effect): Promise<EffectResult> {
+    if (effect.kind !== 'send') return this.#handler.deliver(effect);
+    const run = this.o.runFacts(effect.runId);
+    await this.o.deliveries.begin(effect, run);
+    // A throw is retried by the runtime; the row stays in `sending` until an answer comes.
+    let result = await this.#handler.deliver(effect);
+    if (!result.ok) result = { ...result, message: redact(result.message, this.o.registry.allSecrets()) };
+    await this.o.deliveries.settle(effect, result, await this.#connectionOf(effect));
+    return result;
+  }
+
+  /** The connection a send went out on: the contact's identity on the effect's channel. */
+  async #connectionOf(effect: Effect): Promise<string | null> {
+    const channel = effect.payload.channel;
+    const contact = await this.o.contacts.get(effect.customerId);
+    return contact?.identities.find((i) => i.channel === channel)?.channelId ?? null;
+  }
+
+  close(): void {
+    this.#unsubscribe();
+  }
+}
