@@ -19,16 +19,29 @@ export {
   createEmbeddedEngine,
   EmbeddedEngine,
   type EmbeddedEngineOptions,
+  type EngineFlowStatus,
   type EntryResult,
   eventMatches,
   type InFlightPolicy,
   type NodeStats,
   type PublishPolicy,
   type RunRecord,
+  type ScheduleOccurrence,
   type TimelineStep,
 } from './embedded/engine.ts';
 export { CompiledFlow } from './interpreter/compiled-flow.ts';
 export { type EffectIntent, type EmittedEvent, executeNode, type RunState, type StepExecution } from './interpreter/execute-node.ts';
+export { type ContactDirectory, MemoryContactDirectory } from './scheduling/directory.ts';
+export { MATERIALISE_AHEAD_MS, nextDailyEvaluation, type Occurrence, occurrencesBetween, ScheduleConfig } from './scheduling/occurrences.ts';
+export { type RetryPolicy, retryDelayMs, retryPolicyOf, transientFailure } from './scheduling/retry-policy.ts';
 export { type SimulateOptions, type SimulationResult, simulate } from './simulate.ts';
 export { type KeywordFilter, KeywordMatcher, type KeywordMode, type KeywordRule, normaliseText } from './triggers/keyword-matcher.ts';
-export { type TriggerContext, TriggerIndex, type TriggerMatch } from './triggers/trigger-index.ts';
+export {
+  type DailyDateRule,
+  needsDailyEvaluation,
+  type SiteVisit,
+  type TriggerContext,
+  TriggerIndex,
+  type TriggerIndexMeta,
+  type TriggerMatch,
+} from './triggers/trigger-index.ts';

@@ -16,13 +16,17 @@ import {
   type TriggerEvent as TriggerEventType,
 } from '@omniflow/schemas';
 import Database from 'better-sqlite3';
+import { DateTime } from 'luxon';
 import { type Clock, type ClockTimer, SystemClock } from '../clock.ts';
 import type { ContactStore } from '../contacts/contact-store.ts';
 import type { EffectHandler, EffectKind, EffectResult } from '../effects.ts';
 import { CompiledFlow } from '../interpreter/compiled-flow.ts';
 import { type EmittedEvent, executeNode, type RunState, type StepExecution } from '../interpreter/execute-node.ts';
 import { quietHoursEnd, respectsQuietHours } from '../interpreter/quiet-hours.ts';
-import { TriggerIndex } from '../triggers/trigger-index.ts';
+import type { ContactDirectory } from '../scheduling/directory.ts';
+import { MATERIALISE_AHEAD_MS, nextDailyEvaluation, occurrencesBetween, ScheduleConfig } from '../scheduling/occurrences.ts';
+import { type RetryPolicy, retryDelayMs, retryPolicyOf, transientFailure } from '../scheduling/retry-policy.ts';
+import { type TriggerContext, TriggerIndex, type TriggerMatch } from '../triggers/trigger-index.ts';
 import { migrate } from './schema.ts';
 
 // The embedded durable runtime: one process, one SQLite file. A single pump loop fires due timers,
@@ -35,6 +39,26 @@ export type InFlightPolicy = 'keep' | 'move_at_next_wait' | 'cancel';
 export interface PublishPolicy {
   /** What happens to runs of earlier versions (§9.4); default keep. */
   inFlight?: InFlightPolicy;
+  /** A scheduled version (§2.3): stored now, made active at this time by a durable job. */
+  startAt?: Date | number;
+  /** The flow ends at this time (its runs in flight are cancelled), by a durable job. */
+  endAt?: Date | number;
+}
+
+/** Engine-side status of a flow: scheduled versions and end times move it without anyone calling. */
+export type EngineFlowStatus = 'scheduled' | 'active' | 'paused' | 'ended';
+
+/** One occurrence of an automation schedule (§3.10): listed ahead, cancellable one by one. */
+export interface ScheduleOccurrence {
+  key: string;
+  flowId: string;
+  triggerId: string;
+  /** Wall-clock time in the journey's zone. */
+  local: string;
+  at: string;
+  status: 'pending' | 'done' | 'cancelled' | 'skipped' | 'failed';
+  /** After it ran: contacts offered to the journey, or why it did not run. */
+  result?: { audience?: number; enqueued?: number; reason?: string };
 }
 
 export interface EmbeddedEngineOptions {
@@ -54,6 +78,10 @@ export interface EmbeddedEngineOptions {
   maxInFlight?: number;
   /** First retry delay (default 5 s, doubling up to 10 min, §9.2). */
   retryInitialMs?: number;
+  /** Audiences and attribute owners, for schedules and the daily date evaluator (without it they record a failure). */
+  directory?: ContactDirectory;
+  /** Told when a durable job changes a flow's status (a scheduled version started, an end time passed). */
+  onFlowStatus?: (change: { flowId: string; versionId: string; status: EngineFlowStatus; at: Date }) => void;
   onError?: (error: unknown) => void;
 }
 
@@ -83,6 +111,8 @@ export interface RunRecord {
   enteredAt: string;
   endedAt?: string;
   exitReason?: string;
+  /** What started the run: the event, the trigger and why it matched. */
+  trigger?: { event: string; triggerId?: string; explanation?: string };
 }
 
 export interface TimelineStep {
@@ -96,6 +126,8 @@ export interface TimelineStep {
   explanation?: string;
   input?: unknown;
   error?: { reason: string; message: string };
+  /** Delivery attempts of the step's effects when any failed or was retried (§9.2). */
+  attempts?: { key: string; attempt: number; at: string; outcome: 'retry' | 'delivered' | 'failed'; reason?: string; message?: string; retryAt?: string }[];
 }
 
 export interface NodeStats {
@@ -103,6 +135,8 @@ export interface NodeStats {
   waiting: number;
   failed: number;
   ports: Record<string, number>;
+  /** Triggers only: entries refused, by reason (re-entry, caps, entry conditions, unsubscribed…). */
+  skipped?: Record<string, number>;
 }
 
 export interface EntryResult {
@@ -174,8 +208,20 @@ interface OutboxRow {
   kind: EffectKind;
   payload: string;
   attempts: number;
+  max_attempts: number | null;
+  backoff_initial_ms: number | null;
+  backoff_max_ms: number | null;
 }
 
+interface JobRow {
+  key: string;
+  kind: 'flow.activate' | 'flow.end' | 'schedule.occurrence' | 'date.daily';
+  flow_id: string | null;
+  due_at: number;
+  payload: string;
+}
+
+const DAY_MS = 86_400_000;
 const LEASE_MS = 5 * 60_000;
 /** Wall time one pump round spends activating ready runs before it looks at timers and the inbox again. */
 const ACTIVATION_SLICE_MS = 20;
@@ -206,6 +252,10 @@ export class EmbeddedEngine {
   readonly #maxAttempts: number;
   readonly #maxInFlight: number;
   readonly #retryInitial: number;
+  readonly #directory: ContactDirectory | undefined;
+  readonly #onFlowStatus: EmbeddedEngineOptions['onFlowStatus'];
+  /** Jobs being worked on by this pump round (a job's handler may await the directory). */
+  #jobsBusy = false;
   readonly #onError: (error: unknown) => void;
   readonly #compiled = new Map<string, CompiledFlow>();
   #index = new TriggerIndex([]);
@@ -285,6 +335,8 @@ export class EmbeddedEngine {
     this.#maxAttempts = options.maxDeliveryAttempts ?? 5;
     this.#maxInFlight = options.maxInFlight ?? 256;
     this.#retryInitial = options.retryInitialMs ?? 5_000;
+    this.#directory = options.directory;
+    this.#onFlowStatus = options.onFlowStatus;
     this.#onError = options.onError ?? ((e) => console.error('[omniflow engine]', e));
     const p = (sql: string) => this.#prep(sql);
     this.#s = {
@@ -308,11 +360,20 @@ export class EmbeddedEngine {
       deleteTimer: p('DELETE FROM timers WHERE id = ?'),
       nextTimer: p('SELECT MIN(due_at) AS at FROM timers'),
       outboxGet: p('SELECT status, result FROM outbox WHERE key = ?'),
-      outboxInsert: p(`INSERT OR IGNORE INTO outbox (key, run_id, flow_id, customer_id, node_id, kind, payload, status, next_attempt_at, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`),
+      outboxInsert:
+        p(`INSERT OR IGNORE INTO outbox (key, run_id, flow_id, customer_id, node_id, kind, payload, status, next_attempt_at, created_at, max_attempts, backoff_initial_ms, backoff_max_ms)
+        VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`),
       outboxDue: p(
-        "SELECT key, run_id, flow_id, customer_id, node_id, kind, payload, attempts FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
+        "SELECT key, run_id, flow_id, customer_id, node_id, kind, payload, attempts, max_attempts, backoff_initial_ms, backoff_max_ms FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
       ),
+      attemptInsert: p('INSERT OR IGNORE INTO effect_attempts (key, attempt, run_id, at, outcome, reason, message, retry_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      jobsDue: p("SELECT key, kind, flow_id, due_at, payload FROM jobs WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT 20"),
+      jobNext: p("SELECT MIN(due_at) AS at FROM jobs WHERE status = 'pending'"),
+      jobPut: p(
+        "INSERT INTO jobs (key, kind, flow_id, due_at, payload, status) VALUES (?, ?, ?, ?, ?, 'pending') ON CONFLICT (key) DO UPDATE SET due_at = excluded.due_at, payload = excluded.payload, status = 'pending', fired_at = NULL, result = NULL",
+      ),
+      jobAdd: p("INSERT OR IGNORE INTO jobs (key, kind, flow_id, due_at, payload, status) VALUES (?, ?, ?, ?, ?, 'pending')"),
+      jobDone: p("UPDATE jobs SET status = ?, fired_at = ?, result = ? WHERE key = ? AND status = 'pending'"),
       outboxLease: p('UPDATE outbox SET next_attempt_at = ? WHERE key = ?'),
       outboxRetry: p('UPDATE outbox SET attempts = ?, next_attempt_at = ? WHERE key = ?'),
       outboxDone: p("UPDATE outbox SET status = 'done', attempts = ?, result = ?, delivered_at = ? WHERE key = ?"),
@@ -331,10 +392,17 @@ export class EmbeddedEngine {
 
   // ───────────────────────── publishing and flow lifecycle ─────────────────────────
 
-  /** Publishes an immutable version and makes it the flow's active one. */
+  /**
+   * Publishes an immutable version and makes it the flow's active one — or, with a future `startAt`, its
+   * scheduled one: a durable job activates it at that time (once, surviving restarts), and `endAt` ends it.
+   */
   publish(flowId: string, versionId: string, graph: FlowGraphType | unknown, policy: PublishPolicy = {}): void {
     const parsed = FlowGraph.parse(graph);
     const now = this.clock.now();
+    const startAt = policy.startAt === undefined ? undefined : new Date(policy.startAt).getTime();
+    const endAt = policy.endAt === undefined ? undefined : new Date(policy.endAt).getTime();
+    const scheduled = startAt !== undefined && startAt > now;
+    const inFlight = policy.inFlight ?? 'keep';
     this.#commitBatch();
     this.#tx(() => {
       this.#prep('INSERT OR IGNORE INTO versions (version_id, flow_id, graph, published_at) VALUES (?, ?, ?, ?)').run(
@@ -345,22 +413,37 @@ export class EmbeddedEngine {
       );
       const existing = this.#s.flowGet!.get(flowId) as { seq: number } | undefined;
       const seq = existing?.seq ?? (this.#prep('SELECT COALESCE(MAX(seq), 0) + 1 AS s FROM flows').get() as { s: number }).s;
+      const status: EngineFlowStatus = scheduled ? 'scheduled' : 'active';
       this.#prep(
-        "INSERT INTO flows (flow_id, active_version_id, status, seq) VALUES (?, ?, 'active', ?) ON CONFLICT (flow_id) DO UPDATE SET active_version_id = excluded.active_version_id, status = 'active'",
-      ).run(flowId, versionId, seq);
-      const older = this.#prep("SELECT * FROM runs WHERE flow_id = ? AND version_id != ? AND state != 'done'").all(flowId, versionId) as RunRow[];
-      const inFlight = policy.inFlight ?? 'keep';
-      if (inFlight === 'cancel') for (const r of older) this.#finish(r, 'cancelled', 'new_version_published');
-      if (inFlight === 'move_at_next_wait') {
-        const next = new CompiledFlow(flowId, versionId, parsed);
-        for (const r of older) {
-          this.#prep('UPDATE runs SET migrate_to = ? WHERE id = ?').run(versionId, r.id);
-          if (r.state === 'waiting' && next.node(r.node_id)) this.#migrate(r, versionId);
-        }
+        'INSERT INTO flows (flow_id, active_version_id, status, seq) VALUES (?, ?, ?, ?) ON CONFLICT (flow_id) DO UPDATE SET active_version_id = excluded.active_version_id, status = excluded.status',
+      ).run(flowId, versionId, status, seq);
+      if (scheduled) {
+        this.#s.jobPut!.run(`flow.activate:${flowId}`, 'flow.activate', flowId, startAt, JSON.stringify({ versionId, inFlight }));
+      } else {
+        this.#cancelJobs(flowId, 'flow.activate');
+        this.#applyInFlight(flowId, versionId, parsed, inFlight);
       }
+      if (endAt !== undefined) this.#s.jobPut!.run(`flow.end:${flowId}`, 'flow.end', flowId, endAt, JSON.stringify({ versionId }));
+      else this.#cancelJobs(flowId, 'flow.end');
     });
     this.#reloadIndex();
     this.#kick();
+  }
+
+  #applyInFlight(flowId: string, versionId: string, graph: FlowGraphType, inFlight: InFlightPolicy): void {
+    const older = this.#prep("SELECT * FROM runs WHERE flow_id = ? AND version_id != ? AND state != 'done'").all(flowId, versionId) as RunRow[];
+    if (inFlight === 'cancel') for (const r of older) this.#finish(r, 'cancelled', 'new_version_published');
+    if (inFlight === 'move_at_next_wait') {
+      const next = new CompiledFlow(flowId, versionId, graph);
+      for (const r of older) {
+        this.#prep('UPDATE runs SET migrate_to = ? WHERE id = ?').run(versionId, r.id);
+        if (r.state === 'waiting' && next.node(r.node_id)) this.#migrate(r, versionId);
+      }
+    }
+  }
+
+  #cancelJobs(flowId: string, kind: JobRow['kind']): void {
+    this.#prep("UPDATE jobs SET status = 'cancelled', fired_at = ? WHERE flow_id = ? AND kind = ? AND status = 'pending'").run(this.clock.now(), flowId, kind);
   }
 
   /** Stops triggering new runs; runs in flight continue. */
@@ -369,20 +452,43 @@ export class EmbeddedEngine {
     this.#prep("UPDATE flows SET status = 'paused' WHERE flow_id = ?").run(flowId);
     this.#reloadIndex();
   }
+  /** Resumes a paused flow: active, or scheduled again while its start time is still ahead. */
   resume(flowId: string): void {
     this.#commitBatch();
-    this.#prep("UPDATE flows SET status = 'active' WHERE flow_id = ? AND status = 'paused'").run(flowId);
+    const pending = this.#prep("SELECT due_at FROM jobs WHERE key = ? AND status = 'pending'").get(`flow.activate:${flowId}`) as { due_at: number } | undefined;
+    const status: EngineFlowStatus = pending && pending.due_at > this.clock.now() ? 'scheduled' : 'active';
+    this.#prep("UPDATE flows SET status = ? WHERE flow_id = ? AND status = 'paused'").run(status, flowId);
     this.#reloadIndex();
+    this.#kick();
   }
-  /** Ends the flow: no new runs, and runs in flight are cancelled. */
+  /** Ends the flow: no new runs, runs in flight are cancelled, and its scheduled work is cancelled. */
   end(flowId: string): void {
     this.#commitBatch();
-    this.#tx(() => {
-      this.#prep("UPDATE flows SET status = 'ended' WHERE flow_id = ?").run(flowId);
-      for (const r of this.#prep("SELECT * FROM runs WHERE flow_id = ? AND state != 'done'").all(flowId) as RunRow[])
-        this.#finish(r, 'cancelled', 'flow_ended');
-    });
+    this.#tx(() => this.#endTx(flowId, 'flow_ended'));
     this.#reloadIndex();
+  }
+
+  #endTx(flowId: string, reason: string): void {
+    this.#prep("UPDATE flows SET status = 'ended' WHERE flow_id = ?").run(flowId);
+    for (const r of this.#prep("SELECT * FROM runs WHERE flow_id = ? AND state != 'done'").all(flowId) as RunRow[]) this.#finish(r, 'cancelled', reason);
+    this.#prep("UPDATE jobs SET status = 'cancelled', fired_at = ? WHERE flow_id = ? AND status = 'pending'").run(this.clock.now(), flowId);
+  }
+
+  /** The engine's view of a flow: its status, version, and any scheduled start or end. */
+  flowStatus(flowId: string): { status: EngineFlowStatus; versionId: string; startsAt?: string; endsAt?: string } | undefined {
+    this.#commitBatch();
+    const row = this.#s.flowGet!.get(flowId) as { status: EngineFlowStatus; active_version_id: string } | undefined;
+    if (!row) return undefined;
+    const job = (kind: string) =>
+      this.#prep("SELECT due_at FROM jobs WHERE key = ? AND status = 'pending'").get(`${kind}:${flowId}`) as { due_at: number } | undefined;
+    const start = job('flow.activate');
+    const end = job('flow.end');
+    return {
+      status: row.status,
+      versionId: row.active_version_id,
+      ...(start ? { startsAt: new Date(start.due_at).toISOString() } : {}),
+      ...(end ? { endsAt: new Date(end.due_at).toISOString() } : {}),
+    };
   }
 
   #reloadIndex(): void {
@@ -390,7 +496,104 @@ export class EmbeddedEngine {
       flow_id: string;
       active_version_id: string;
     }[];
-    this.#index = new TriggerIndex(flows.map((f) => this.#flow(f.active_version_id)));
+    const first = this.#prep('SELECT flow_id, MIN(published_at) AS at FROM versions GROUP BY flow_id').all() as { flow_id: string; at: number }[];
+    this.#index = new TriggerIndex(
+      flows.map((f) => this.#flow(f.active_version_id)),
+      { firstPublishedAt: new Map(first.map((r) => [r.flow_id, r.at])) },
+    );
+    if (!this.#closed) this.#tx(() => this.#syncScheduledWork());
+  }
+
+  /**
+   * Keeps the durable jobs in step with the active flows: schedule occurrences 30 days ahead (plus the
+   * next one beyond, §3.10), replacing pending ones a new version no longer has (cancelled ones stay
+   * cancelled: same key), and today's and the next daily date evaluation per date trigger (§3.5).
+   */
+  #syncScheduledWork(): void {
+    const now = this.clock.now();
+    const desired = new Map<string, Set<string>>();
+    for (const rule of this.#index.scheduleRules()) {
+      const flowId = rule.flow.flowId;
+      const keys = desired.get(flowId) ?? new Set<string>();
+      desired.set(flowId, keys);
+      const config = ScheduleConfig.safeParse(rule.config);
+      if (!config.success) continue;
+      const audienceId = config.data.audienceId;
+      for (const o of occurrencesBetween(config.data, rule.flow.timeZone, now, now + MATERIALISE_AHEAD_MS, 200)) {
+        const key = `sched:${flowId}:${rule.triggerId}:${o.local}`;
+        keys.add(key);
+        this.#s.jobAdd!.run(
+          key,
+          'schedule.occurrence',
+          flowId,
+          o.at,
+          JSON.stringify({ flowId, triggerId: rule.triggerId, audienceId, local: o.local, index: o.index, zone: rule.flow.timeZone }),
+        );
+      }
+    }
+    for (const flow of this.#activeFlowIds()) {
+      const keys = desired.get(flow) ?? new Set<string>();
+      const pending = this.#prep("SELECT key FROM jobs WHERE flow_id = ? AND kind = 'schedule.occurrence' AND status = 'pending'").all(flow) as {
+        key: string;
+      }[];
+      for (const p of pending) if (!keys.has(p.key)) this.#prep('DELETE FROM jobs WHERE key = ?').run(p.key);
+    }
+    for (const rule of this.#index.dailyDateRules()) {
+      const zone = rule.flow.timeZone;
+      const today = DateTime.fromMillis(now, { zone });
+      const todayAt = Math.max(today.startOf('day').plus({ minutes: 5 }).toMillis(), now);
+      const next = nextDailyEvaluation(now, zone);
+      for (const [day, at] of [
+        [today.toISODate()!, todayAt],
+        [next.day, next.at],
+      ] as const) {
+        this.#s.jobAdd!.run(
+          `date:${rule.flow.flowId}:${rule.triggerId}:${day}`,
+          'date.daily',
+          rule.flow.flowId,
+          at,
+          JSON.stringify({ flowId: rule.flow.flowId, triggerId: rule.triggerId, day, zone }),
+        );
+      }
+    }
+  }
+
+  #activeFlowIds(): string[] {
+    return (this.#prep("SELECT flow_id FROM flows WHERE status = 'active'").all() as { flow_id: string }[]).map((r) => r.flow_id);
+  }
+
+  /** Upcoming and past occurrences of a flow's automation schedules (§3.10: "查看所有任務"). */
+  listOccurrences(flowId: string, options: { includePast?: boolean; limit?: number } = {}): ScheduleOccurrence[] {
+    this.#commitBatch();
+    const rows = this.#prep(
+      `SELECT key, due_at, payload, status, result FROM jobs WHERE flow_id = ? AND kind = 'schedule.occurrence' ${options.includePast ? '' : "AND status = 'pending'"} ORDER BY due_at LIMIT ?`,
+    ).all(flowId, options.limit ?? 500) as { key: string; due_at: number; payload: string; status: ScheduleOccurrence['status']; result: string | null }[];
+    return rows.map((r) => {
+      const p = JSON.parse(r.payload) as { triggerId: string; local: string };
+      return {
+        key: r.key,
+        flowId,
+        triggerId: p.triggerId,
+        local: p.local,
+        at: new Date(r.due_at).toISOString(),
+        status: r.status,
+        ...(r.result ? { result: JSON.parse(r.result) } : {}),
+      };
+    });
+  }
+
+  /** Cancels one pending occurrence; it stays cancelled across republishing (same key). */
+  cancelOccurrence(key: string): { cancelled: boolean; occurrence?: ScheduleOccurrence; reason?: string } {
+    this.#commitBatch();
+    const row = this.#prep("SELECT flow_id, status FROM jobs WHERE key = ? AND kind = 'schedule.occurrence'").get(key) as
+      | { flow_id: string; status: string }
+      | undefined;
+    if (!row) return { cancelled: false, reason: 'not_found' };
+    if (row.status !== 'pending') return { cancelled: false, reason: `already_${row.status}` };
+    this.#prep("UPDATE jobs SET status = 'cancelled', fired_at = ? WHERE key = ? AND status = 'pending'").run(this.clock.now(), key);
+    this.#kick();
+    const occurrence = this.listOccurrences(row.flow_id, { includePast: true, limit: 100_000 }).find((o) => o.key === key);
+    return { cancelled: true, ...(occurrence ? { occurrence } : {}) };
   }
 
   #flow(versionId: string): CompiledFlow {
@@ -484,7 +687,8 @@ export class EmbeddedEngine {
     const inbox = this.#s.inboxPending!.get();
     const due = this.#s.outboxDue!.get(now, 1);
     const timer = this.#s.dueTimers!.get(now);
-    return !ready && !inbox && !due && !timer;
+    const job = this.#s.jobsDue!.get(now);
+    return !ready && !inbox && !due && !timer && !job;
   }
 
   #kick(): void {
@@ -512,6 +716,7 @@ export class EmbeddedEngine {
         try {
           worked = this.#applySettled();
           worked = this.#fireDueTimers() || worked;
+          worked = (await this.#fireDueJobs()) || worked;
           worked = (await this.#processInbox()) || worked;
           worked = (await this.#activateReady()) || worked;
         } finally {
@@ -544,7 +749,8 @@ export class EmbeddedEngine {
     if (!this.#running) return;
     const t = (this.#s.nextTimer!.get() as { at: number | null }).at;
     const o = (this.#s.outboxNext!.get() as { at: number | null }).at;
-    const candidates = [t, o].filter((x): x is number => x !== null);
+    const j = (this.#s.jobNext!.get() as { at: number | null }).at;
+    const candidates = [t, o, j].filter((x): x is number => x !== null);
     if (!candidates.length) {
       if (this.#armed) this.clock.clearTimeout(this.#armed.timer);
       this.#armed = undefined;
@@ -603,6 +809,173 @@ export class EmbeddedEngine {
       });
     }
     return due.length;
+  }
+
+  // ───────────────────────── durable jobs: scheduled versions, schedules, daily dates ─────────────────────────
+
+  /** Runs due jobs (a few per round: an occurrence may enqueue a whole audience). Each finishes once. */
+  async #fireDueJobs(): Promise<boolean> {
+    if (this.#jobsBusy) return false;
+    const due = this.#s.jobsDue!.all(this.clock.now()) as JobRow[];
+    if (!due.length) return false;
+    this.#jobsBusy = true;
+    try {
+      for (const job of due) {
+        try {
+          await this.#runJob(job);
+        } catch (e) {
+          this.#onError(e);
+          this.#s.jobDone!.run('failed', this.clock.now(), JSON.stringify({ reason: 'engine_error', message: String(e) }), job.key);
+        }
+      }
+    } finally {
+      this.#jobsBusy = false;
+    }
+    return true;
+  }
+
+  async #runJob(job: JobRow): Promise<void> {
+    const now = this.clock.now();
+    const payload = JSON.parse(job.payload) as Record<string, unknown>;
+    const done = (status: 'done' | 'skipped' | 'failed', result: Record<string, unknown>) =>
+      this.#s.jobDone!.run(status, this.clock.now(), JSON.stringify(result), job.key).changes > 0;
+    const flowRow = job.flow_id ? (this.#s.flowGet!.get(job.flow_id) as { status: EngineFlowStatus; active_version_id: string } | undefined) : undefined;
+    switch (job.kind) {
+      case 'flow.activate': {
+        const versionId = String(payload.versionId);
+        const activated = this.#tx(() => {
+          if (flowRow?.status !== 'scheduled' || flowRow.active_version_id !== versionId) {
+            done('skipped', { reason: `flow is ${flowRow?.status ?? 'unknown'}` });
+            return false;
+          }
+          this.#prep("UPDATE flows SET status = 'active' WHERE flow_id = ?").run(job.flow_id);
+          this.#applyInFlight(job.flow_id!, versionId, this.#flow(versionId).graph, (payload.inFlight as InFlightPolicy) ?? 'keep');
+          return done('done', { activatedAt: new Date(now).toISOString() });
+        });
+        if (activated) {
+          this.#reloadIndex();
+          this.#onFlowStatus?.({ flowId: job.flow_id!, versionId, status: 'active', at: new Date(now) });
+        }
+        return;
+      }
+      case 'flow.end': {
+        const ended = this.#tx(() => {
+          if (!flowRow || flowRow.status === 'ended') {
+            done('skipped', { reason: 'flow already ended' });
+            return false;
+          }
+          this.#endTx(job.flow_id!, 'flow_end_time');
+          // #endTx cancels the flow's pending jobs, this one included: record it as the one that ran.
+          this.#prep("UPDATE jobs SET status = 'done', fired_at = ?, result = ? WHERE key = ?").run(
+            now,
+            JSON.stringify({ endedAt: new Date(now).toISOString() }),
+            job.key,
+          );
+          return true;
+        });
+        if (ended) {
+          this.#reloadIndex();
+          this.#onFlowStatus?.({ flowId: job.flow_id!, versionId: flowRow!.active_version_id, status: 'ended', at: new Date(now) });
+        }
+        return;
+      }
+      case 'schedule.occurrence': {
+        const triggerId = String(payload.triggerId);
+        const active = flowRow?.status === 'active' && this.#flow(flowRow.active_version_id).graph.triggers.some((t) => t.id === triggerId);
+        if (!active) {
+          this.#tx(() => done('skipped', { reason: flowRow?.status === 'active' ? 'trigger removed' : `flow is ${flowRow?.status ?? 'unknown'}` }));
+          return;
+        }
+        if (!this.#directory) {
+          this.#tx(() => done('failed', { reason: 'no_directory' }));
+          return;
+        }
+        const audienceId = String(payload.audienceId);
+        // The audience is snapshotted when the occurrence runs (§3.10); eligibility is checked at entry.
+        const members = await this.#directory.audienceMembers(audienceId, new Date(job.due_at));
+        this.#tx(() => {
+          if (!members) {
+            done('failed', { reason: 'audience_not_found', audienceId });
+            return;
+          }
+          const at = new Date(now).toISOString();
+          for (const customerId of members) {
+            const id = `${job.key}:${customerId}`;
+            this.#s.inboxInsert!.run(
+              `event:${id}`,
+              customerId,
+              JSON.stringify({
+                id,
+                type: 'schedule.fired',
+                occurredAt: at,
+                customerId,
+                source: 'schedule',
+                payload: { flowId: job.flow_id, triggerId, audienceId, occurrence: payload.local },
+                dedupeKey: id,
+              } satisfies InboxEvent),
+            );
+          }
+          done('done', { audience: members.length, enqueued: members.length });
+          // Keep 30 days materialised, and the next occurrence on record.
+          this.#syncScheduledWork();
+        });
+        return;
+      }
+      case 'date.daily': {
+        const triggerId = String(payload.triggerId);
+        const zone = String(payload.zone);
+        const day = String(payload.day);
+        const rule = this.#index.dailyDateRules().find((r) => r.flow.flowId === job.flow_id && r.triggerId === triggerId);
+        if (!rule) {
+          this.#tx(() => done('skipped', { reason: `flow is ${flowRow?.status ?? 'unknown'} or the trigger changed` }));
+          return;
+        }
+        if (!this.#directory) {
+          this.#tx(() => done('failed', { reason: 'no_directory' }));
+          return;
+        }
+        // "Now" is the evaluation time of that day in the team zone, even when the job runs late.
+        const evaluatedAt = new Date(Math.max(job.due_at, DateTime.fromISO(day, { zone }).startOf('day').toMillis()));
+        const owners = await this.#directory.withAttribute(rule.key);
+        const matches: { customerId: string; value: unknown; explanation: string }[] = [];
+        for (const customerId of owners) {
+          const contact = await this.#contacts.get(customerId);
+          if (!contact) continue;
+          const r = evaluateCondition({ op: 'and', items: [rule.condition] }, contact, { now: evaluatedAt, timeZone: zone });
+          if (r.match) matches.push({ customerId, value: contact.attributes[rule.key], explanation: r.explanation });
+        }
+        this.#tx(() => {
+          for (const m of matches) {
+            // Once per customer per journey per day (§3.5): journeyId:customerId:yyyy-mm-dd.
+            const dedupeKey = `${rule.flow.flowId}:${m.customerId}:${day}`;
+            const id = `date:${rule.flow.flowId}:${triggerId}:${m.customerId}:${day}`;
+            this.#s.inboxInsert!.run(
+              `event:${id}`,
+              m.customerId,
+              JSON.stringify({
+                id,
+                type: 'attribute.date_condition_met',
+                occurredAt: evaluatedAt.toISOString(),
+                customerId: m.customerId,
+                source: 'system',
+                payload: { flowId: rule.flow.flowId, triggerId, key: rule.key, value: m.value, day, explanation: m.explanation },
+                dedupeKey,
+              } satisfies InboxEvent),
+            );
+          }
+          done('done', { evaluated: owners.length, matched: matches.length });
+          const next = nextDailyEvaluation(job.due_at, zone);
+          this.#s.jobAdd!.run(
+            `date:${rule.flow.flowId}:${triggerId}:${next.day}`,
+            'date.daily',
+            rule.flow.flowId,
+            next.at,
+            JSON.stringify({ ...payload, day: next.day }),
+          );
+        });
+        return;
+      }
+    }
   }
 
   /** Wakes a waiting run: its node runs again with `resumedBy` (or afresh after a quiet-hours deferral). */
@@ -671,21 +1044,31 @@ export class EmbeddedEngine {
       const exit = settings.exitConditions.find((x) => x.when.kind === 'event' && eventMatches(x.when.match, kind, payload));
       if (goal) ends.push({ run: r, status: 'goal_reached', reason: `goal:${goal.id}` });
       else if (exit) ends.push({ run: r, status: 'exited', reason: `exit:${exit.id}` });
+      else if (event.type === 'cart.checked_out' || event.type === 'cart.cleared') {
+        // §3.8 stop conditions of a cart sequence: checkout, or an emptied cart (each can be turned off).
+        const trigger = JSON.parse(r.trigger) as { type?: string; triggerId?: string };
+        if (trigger.type !== 'cart.item_added') continue;
+        const config = this.#flow(r.version_id).graph.triggers.find((t) => t.id === trigger.triggerId)?.config ?? {};
+        const stop = event.type === 'cart.checked_out' ? config.stopOnCheckout !== false : config.stopOnCartCleared !== false;
+        if (stop) ends.push({ run: r, status: 'exited', reason: event.type === 'cart.checked_out' ? 'cart_checked_out' : 'cart_cleared' });
+      }
     }
 
     // 3. Triggers: journeys in parallel; one chatbot keyword rule unless a session consumed the message.
-    const entries: { flow: CompiledFlow; triggerId?: string; startNodeId?: string; explanation: string; ok: boolean; tags?: string[] }[] = [];
+    const entries: (Partial<TriggerMatch> & { flow: CompiledFlow; startNodeId?: string; explanation: string; rejected?: string; tags?: string[] })[] = [];
     if (event.type !== 'contact.event' && contact) {
       const trigger = event as TriggerEventType;
-      if (!fallthrough) for (const m of this.#index.match(trigger, { conversationState })) entries.push({ ...m, ok: this.#entryAllowed(m.flow, contact, now) });
+      const context: TriggerContext = { ...(conversationState ? { conversationState } : {}) };
+      if (event.type === 'website.visited') context.visits = this.#recordVisit(trigger);
+      if (!fallthrough) for (const m of this.#index.match(trigger, context)) entries.push({ ...m, rejected: this.#entryRejection(m, trigger, contact, now) });
       if (event.type === 'message.received' && !consumedByBot) {
         const bot = this.#index.botKeyword(trigger, { conversationState });
-        if (bot) entries.push({ ...bot, ok: true });
+        if (bot) entries.push(bot);
       }
       if (event.type === 'postback.received' && !consumedByBot && typeof payload.flowId === 'string' && typeof payload.nodeId === 'string') {
         const flow = this.#activeFlow(payload.flowId);
         const target = flow?.follow(payload.nodeId, `button:${String(payload.buttonId ?? '')}`);
-        if (flow && target) entries.push({ flow, startNodeId: target.node, explanation: `Button ${String(payload.buttonId)} of ${payload.nodeId}`, ok: true });
+        if (flow && target) entries.push({ flow, startNodeId: target.node, explanation: `Button ${String(payload.buttonId)} of ${payload.nodeId}` });
       }
     }
     // Keyword rules may tag the contact (§3.1); keyed by the event so a redelivery does not tag twice.
@@ -724,9 +1107,27 @@ export class EmbeddedEngine {
         if (fresh?.state === 'waiting') this.#resume(fresh, { type: kind ?? event.type, payload: { ...payload, eventId: event.id } });
       }
       for (const e of entries) {
-        this.#enterTx(e.flow, e.triggerId, event, e.ok ? undefined : 'entry_conditions', e.startNodeId);
+        this.#enterTx(e.flow, e.triggerId, event, e.rejected, e.startNodeId, e);
       }
     });
+  }
+
+  /** Logs a page view once (keyed by its page-view id) and returns the contact's page views for §3.7 counting. */
+  #recordVisit(event: TriggerEventType): { url: string; at: number }[] {
+    const url = typeof event.payload.url === 'string' ? event.payload.url : '';
+    const pageviewId = typeof event.payload.pageviewId === 'string' ? event.payload.pageviewId : event.id;
+    if (url)
+      this.#prep('INSERT OR IGNORE INTO site_visits (customer_id, pageview_id, url, at) VALUES (?, ?, ?, ?)').run(
+        event.customerId,
+        pageviewId,
+        url,
+        Date.parse(event.occurredAt),
+      );
+    // A year of history is enough for any campaign's count (periods and counts are bounded).
+    return this.#prep('SELECT url, at FROM site_visits WHERE customer_id = ? AND at >= ? ORDER BY at').all(
+      event.customerId,
+      this.clock.now() - 400 * DAY_MS,
+    ) as { url: string; at: number }[];
   }
 
   /** Entry conditions of a journey (§3, part 2). */
@@ -736,25 +1137,94 @@ export class EmbeddedEngine {
     return evaluateCondition(conditions, contact, { now: new Date(now), timeZone: flow.timeZone }).match;
   }
 
-  /** Starts a run if dedupe and the re-entry policy allow it; the answer is remembered per dedupe key. */
-  #enterTx(flow: CompiledFlow, triggerId: string | undefined, event: InboxEvent, rejected?: string, startNodeId?: string): EntryResult {
+  /** Why a matched trigger may not start a run for this contact, checked before the entry transaction. */
+  #entryRejection(match: TriggerMatch, event: TriggerEventType, contact: Customer, now: number): string | undefined {
+    if (event.type === 'schedule.fired') {
+      // §3.10: a schedule's audience leaves out unsubscribed and over-quota contacts.
+      const ids = contact.identities;
+      if (ids.length > 0 && !ids.some((i) => i.subscriptionStatus === 'subscribed')) return 'unsubscribed';
+      if (ids.length > 0 && !ids.some((i) => i.subscriptionStatus === 'subscribed' && !i.overQuota)) return 'over_quota';
+    }
+    return this.#entryAllowed(match.flow, contact, now) ? undefined : 'entry_conditions';
+  }
+
+  /** Start of the cap period containing `now` in the flow's zone. */
+  #periodStart(now: number, zone: string, per: 'day' | 'week' | 'month'): number {
+    return DateTime.fromMillis(now, { zone }).startOf(per).toMillis();
+  }
+
+  /** Marketing sends to a contact since `since`, across journeys (§9.7: transactional sends do not count). */
+  #marketingSendsSince(customerId: string, since: number): number {
+    return (
+      this.#prep(
+        "SELECT COUNT(*) AS n FROM outbox WHERE customer_id = ? AND created_at >= ? AND kind = 'send' AND status != 'cancelled' AND COALESCE(json_extract(payload, '$.purpose'), 'marketing') != 'transactional'",
+      ).get(customerId, since) as { n: number }
+    ).n;
+  }
+
+  /** Re-entry, concurrency and caps of a journey (§9.5, §9.7); undefined when a new run may start. */
+  #capRejection(flow: CompiledFlow, customerId: string, active: RunRow[], triggerType: string | undefined, now: number): string | undefined {
+    const settings = flow.journeySettings;
+    if (!settings) return undefined;
+    const history = this.#s.lastEnded!.get(flow.flowId, customerId) as { at: number | null; n: number };
+    if (triggerType === 'trigger.cart_abandoned') {
+      // §3.8: the restart cycle (from the sequence's end) is the cart trigger's re-entry rule; a run in
+      // flight is restarted by the caller, so concurrency does not apply.
+      const cycle = flow.graph.triggers.find((t) => t.type === triggerType)?.config.restartCycle as Parameters<typeof durationMs>[0] | undefined;
+      if (active.length === 0 && cycle && history.at !== null && now - history.at < durationMs(cycle)) return 'restart_cycle';
+    } else {
+      if (active.length >= settings.maxConcurrentRunsPerContact) return 'concurrent_run';
+      if (settings.reentry.mode === 'never' && history.n > 0) return 'reentry_never';
+      if (settings.reentry.mode === 'afterCooldown' && history.at !== null && now - history.at < durationMs(settings.reentry.cooldown)) return 'cooldown';
+    }
+    const cap = settings.triggerCap;
+    if (cap?.total !== undefined) {
+      const entries = (this.#prep('SELECT count FROM flow_entries WHERE flow_id = ?').get(flow.flowId) as { count: number } | undefined)?.count ?? 0;
+      if (entries >= cap.total) return 'trigger_cap';
+    }
+    if (cap?.perContact) {
+      const since = this.#periodStart(now, flow.timeZone, cap.perContact.per);
+      const n = (
+        this.#prep('SELECT COUNT(*) AS n FROM runs WHERE flow_id = ? AND customer_id = ? AND entered_at >= ?').get(flow.flowId, customerId, since) as {
+          n: number;
+        }
+      ).n;
+      if (n >= cap.perContact.count) return 'trigger_cap_per_contact';
+    }
+    const frequency = settings.frequencyCap;
+    if (frequency && this.#marketingSendsSince(customerId, this.#periodStart(now, flow.timeZone, frequency.per)) >= frequency.maxMessages)
+      return 'frequency_cap';
+    return undefined;
+  }
+
+  /**
+   * Starts a run if dedupe, the re-entry policy and the caps allow it; the answer is remembered per dedupe
+   * key and counted on the trigger's statistics (entered, or skipped by reason).
+   */
+  #enterTx(
+    flow: CompiledFlow,
+    triggerId: string | undefined,
+    event: InboxEvent,
+    rejected?: string,
+    startNodeId?: string,
+    match?: Partial<TriggerMatch>,
+  ): EntryResult {
     const remembered = this.#s.dedupeGet!.get(flow.flowId, event.dedupeKey) as { result: string } | undefined;
     if (remembered) return JSON.parse(remembered.result) as EntryResult;
     const now = this.clock.now();
+    const version = { flow_id: flow.flowId, version_id: flow.versionId };
     const answer = (result: EntryResult): EntryResult => {
       this.#s.dedupePut!.run(flow.flowId, event.dedupeKey, now, JSON.stringify(result));
+      if (triggerId && flow.isTrigger(triggerId)) this.#counter(version, triggerId, result.entered ? 'triggered' : `skipped:${result.reason}`, 1);
       return result;
     };
     if (rejected) return answer({ entered: false, reason: rejected });
     const active = this.#s.activeOfFlow!.all(flow.flowId, event.customerId) as RunRow[];
-    const settings = flow.journeySettings;
-    if (settings) {
-      if (active.length >= settings.maxConcurrentRunsPerContact) return answer({ entered: false, reason: 'concurrent_run' });
-      const history = this.#s.lastEnded!.get(flow.flowId, event.customerId) as { at: number | null; n: number };
-      if (settings.reentry.mode === 'never' && history.n > 0) return answer({ entered: false, reason: 'reentry_never' });
-      if (settings.reentry.mode === 'afterCooldown' && history.at !== null && now - history.at < durationMs(settings.reentry.cooldown)) {
-        return answer({ entered: false, reason: 'cooldown' });
-      }
+    if (flow.journeySettings) {
+      const refused = this.#capRejection(flow, event.customerId, active, match?.triggerType, now);
+      if (refused) return answer({ entered: false, reason: refused });
+      // Each add-to-cart restarts the countdown (§3.8): the sequence in flight starts over.
+      if (match?.triggerType === 'trigger.cart_abandoned') for (const r of active) this.#finish(r, 'cancelled', 'cart_restarted');
     } else {
       // One bot session per contact and bot: a new entry ends the previous session (§2.1).
       for (const r of active) this.#finish(r, 'cancelled', 'new_session');
@@ -768,14 +1238,22 @@ export class EmbeddedEngine {
       flow_id: flow.flowId,
       version_id: flow.versionId,
       customer_id: event.customerId,
-      channel: event.channel ?? null,
+      channel: event.channel ?? match?.channel ?? null,
       is_test: payload.isTest === true ? 1 : 0,
       node_id: start,
       now,
       vars: JSON.stringify(typeof payload.vars === 'object' && payload.vars !== null ? payload.vars : {}),
-      trigger: JSON.stringify({ type: event.type, payload, triggerId: triggerId ?? null, eventId: event.id }),
+      // Why the run started goes with it: the timeline shows it above the first step.
+      trigger: JSON.stringify({
+        type: event.type,
+        payload,
+        triggerId: triggerId ?? null,
+        eventId: event.id,
+        ...(match?.explanation ? { explanation: match.explanation.slice(0, 2000) } : {}),
+      }),
     });
-    this.#counter({ flow_id: flow.flowId, version_id: flow.versionId }, start, 'entered', 1);
+    this.#counter(version, start, 'entered', 1);
+    this.#prep('INSERT INTO flow_entries (flow_id, count) VALUES (?, 1) ON CONFLICT (flow_id) DO UPDATE SET count = count + 1').run(flow.flowId);
     return answer({ entered: true, runId: id });
   }
 
@@ -892,6 +1370,32 @@ export class EmbeddedEngine {
           if (again) continue;
           return;
         }
+        // Frequency cap (§9.7): a marketing send over the contact's cap is skipped with its reason.
+        const cap = flow.journeySettings?.frequencyCap;
+        if (cap && respectsQuietHours(def, node.config)) {
+          const since = this.#periodStart(run.step_started_at, flow.timeZone, cap.per);
+          const sent = this.#marketingSendsSince(run.customer_id, since);
+          if (sent >= cap.maxMessages) {
+            const again = this.#tx(() => {
+              if (!this.#guard(run)) return false;
+              this.#counter(run, node.id, 'skipped:frequency_cap', 1);
+              this.#recordStep(
+                run,
+                node,
+                {
+                  outcome: 'skipped',
+                  port: 'skipped',
+                  explanation: `Skipped: frequency cap (${sent} marketing message(s) this ${cap.per}, at most ${cap.maxMessages})`,
+                  error: { reason: 'frequency_cap', message: `At most ${cap.maxMessages} marketing messages per ${cap.per}` },
+                },
+                this.clock.now(),
+              );
+              return this.#route(run, flow, node, 'skipped', {}, false);
+            });
+            if (again) continue;
+            return;
+          }
+        }
       }
       const state = this.#runState(run);
       let exec: StepExecution;
@@ -915,10 +1419,27 @@ export class EmbeddedEngine {
       }
       if (exec.kind === 'suspend') {
         const intents = exec.intents;
+        const retry = retryPolicyOf(def, node.config, this.#defaultRetry);
+        // Only a policy that differs from the engine's defaults is stored on the row.
+        const custom = retry.source !== 'engine default';
         this.#tx(() => {
           if (!this.#guard(run)) return;
           const now = this.clock.now();
-          for (const i of intents) this.#s.outboxInsert!.run(i.key, run.id, run.flow_id, run.customer_id, node.id, i.kind, JSON.stringify(i.payload), now, now);
+          for (const i of intents)
+            this.#s.outboxInsert!.run(
+              i.key,
+              run.id,
+              run.flow_id,
+              run.customer_id,
+              node.id,
+              i.kind,
+              JSON.stringify(i.payload),
+              now,
+              now,
+              custom ? retry.maxAttempts : null,
+              custom ? retry.initialMs : null,
+              custom ? retry.maxMs : null,
+            );
           this.#prep("UPDATE runs SET state = 'effect', checked_seq = CASE WHEN ? THEN step_seq ELSE checked_seq END WHERE id = ?").run(
             checked ? 1 : 0,
             run.id,
@@ -1173,7 +1694,12 @@ export class EmbeddedEngine {
       dedupeKey: key,
     };
     const ok = this.#entryAllowed(flow, contact, this.clock.now());
-    const result = this.#tx(() => this.#enterTx(flow, trigger.id, event, ok ? undefined : 'entry_conditions'));
+    const result = this.#tx(() =>
+      this.#enterTx(flow, trigger.id, event, ok ? undefined : 'entry_conditions', undefined, {
+        triggerType: trigger.type,
+        explanation: `Triggered by journey ${from.flowId} (run ${from.id})`,
+      }),
+    );
     this.#kick();
     return result;
   }
@@ -1225,19 +1751,44 @@ export class EmbeddedEngine {
     this.#settled.push({ row, attempt, result, error, at: this.clock.now() });
   }
 
-  /** Records finished deliveries: the result (the run becomes ready) or the next attempt. */
+  get #defaultRetry(): RetryPolicy {
+    return { maxAttempts: this.#maxAttempts, initialMs: this.#retryInitial, maxMs: MAX_BACKOFF_MS };
+  }
+
+  /**
+   * Records finished deliveries: the result (the run becomes ready) or the next attempt, by the row's
+   * retry policy (the node's, else the engine's). Attempts beyond a first success are kept for the timeline.
+   */
   #applySettled(): boolean {
     if (!this.#settled.length || this.#closed) return false;
     const settled = this.#settled;
     this.#settled = [];
     this.#tx(() => {
       for (const { row, attempt, result, error, at } of settled) {
-        const retryable = error !== undefined || (result !== undefined && !result.ok && 'retryable' in result && result.retryable);
-        if (retryable && attempt < this.#maxAttempts) {
-          const delay = Math.min(this.#retryInitial * 2 ** (attempt - 1), MAX_BACKOFF_MS);
-          this.#s.outboxRetry!.run(attempt, at + delay, row.key);
+        const policy: RetryPolicy = {
+          maxAttempts: row.max_attempts ?? this.#maxAttempts,
+          initialMs: row.backoff_initial_ms ?? this.#retryInitial,
+          maxMs: row.backoff_max_ms ?? MAX_BACKOFF_MS,
+        };
+        const failure = error !== undefined ? (error instanceof Error ? error.message : String(error)) : result && !result.ok ? result.message : undefined;
+        const reason = error !== undefined ? 'transient_error' : result && !result.ok ? result.reason : undefined;
+        if (transientFailure(result, error) && attempt < policy.maxAttempts) {
+          const retryAt = at + retryDelayMs(policy, attempt);
+          this.#s.outboxRetry!.run(attempt, retryAt, row.key);
+          this.#s.attemptInsert!.run(row.key, attempt, row.run_id, at, 'retry', reason ?? null, failure?.slice(0, 500) ?? null, retryAt);
           continue;
         }
+        if (attempt > 1 || failure !== undefined)
+          this.#s.attemptInsert!.run(
+            row.key,
+            attempt,
+            row.run_id,
+            at,
+            failure === undefined ? 'delivered' : 'failed',
+            reason ?? null,
+            failure?.slice(0, 500) ?? null,
+            null,
+          );
         const final: EffectResult =
           result ??
           (row.kind === 'http'
@@ -1279,6 +1830,31 @@ export class EmbeddedEngine {
       input: string | null;
       error: string | null;
     }[];
+    const attempts = new Map<number, NonNullable<TimelineStep['attempts']>>();
+    const attemptRows = this.#prep('SELECT * FROM effect_attempts WHERE run_id = ? ORDER BY at, attempt').all(runId) as {
+      key: string;
+      attempt: number;
+      at: number;
+      outcome: 'retry' | 'delivered' | 'failed';
+      reason: string | null;
+      message: string | null;
+      retry_at: number | null;
+    }[];
+    for (const a of attemptRows) {
+      // Keys are runId:nodeId:stepSeq:callIndex.
+      const seq = Number(a.key.split(':').at(-2));
+      const list = attempts.get(seq) ?? [];
+      attempts.set(seq, list);
+      list.push({
+        key: a.key,
+        attempt: a.attempt,
+        at: new Date(a.at).toISOString(),
+        outcome: a.outcome,
+        ...(a.reason ? { reason: a.reason } : {}),
+        ...(a.message ? { message: a.message } : {}),
+        ...(a.retry_at !== null ? { retryAt: new Date(a.retry_at).toISOString() } : {}),
+      });
+    }
     return {
       run: this.getRun(runId),
       steps: rows.map((s) => ({
@@ -1292,6 +1868,7 @@ export class EmbeddedEngine {
         ...(s.explanation ? { explanation: s.explanation } : {}),
         ...(s.input ? { input: JSON.parse(s.input) } : {}),
         ...(s.error ? { error: JSON.parse(s.error) } : {}),
+        ...(attempts.has(s.seq) ? { attempts: attempts.get(s.seq) } : {}),
       })),
     };
   }
@@ -1313,6 +1890,9 @@ export class EmbeddedEngine {
         out[r.node_id] = s;
       }
       if (r.metric.startsWith('port:')) s.ports[r.metric.slice(5)] = r.count;
+      else if (r.metric.startsWith('skipped:')) s.skipped = { ...s.skipped, [r.metric.slice(8)]: r.count };
+      // A trigger's "entered" is the runs it started.
+      else if (r.metric === 'triggered') s.entered = r.count;
       else if (r.metric === 'entered' || r.metric === 'waiting' || r.metric === 'failed') s[r.metric] = r.count;
     }
     return out;
@@ -1363,7 +1943,13 @@ function toRecord(r: RunRow): RunRecord {
     enteredAt: new Date(r.entered_at).toISOString(),
     ...(r.ended_at !== null ? { endedAt: new Date(r.ended_at).toISOString() } : {}),
     ...(r.exit_reason ? { exitReason: r.exit_reason } : {}),
+    trigger: triggerOf(r.trigger),
   };
+}
+
+function triggerOf(json: string): NonNullable<RunRecord['trigger']> {
+  const t = JSON.parse(json) as { type: string; triggerId?: string | null; explanation?: string };
+  return { event: t.type, ...(t.triggerId ? { triggerId: t.triggerId } : {}), ...(t.explanation ? { explanation: t.explanation } : {}) };
 }
 
 /** Creates the embedded engine (not started: call `start()`). */

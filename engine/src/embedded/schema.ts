@@ -113,6 +113,54 @@ export function migrate(db: Database.Database): void {
       count INTEGER NOT NULL,
       PRIMARY KEY (flow_id, version_id, node_id, metric)
     );
+    -- Durable scheduled work that is not a run's timer: schedule occurrences, scheduled version starts
+    -- and ends, the daily date evaluation. Fired by due time through the index, like timers.
+    CREATE TABLE IF NOT EXISTS jobs (
+      key TEXT PRIMARY KEY,
+      kind TEXT NOT NULL,
+      flow_id TEXT,
+      due_at INTEGER NOT NULL,
+      payload TEXT NOT NULL,
+      status TEXT NOT NULL DEFAULT 'pending',
+      fired_at INTEGER,
+      result TEXT
+    );
+    CREATE INDEX IF NOT EXISTS jobs_due ON jobs (status, due_at);
+    CREATE INDEX IF NOT EXISTS jobs_by_flow ON jobs (flow_id, kind, due_at);
+    -- Page views per contact (§3.7 visit counts and exclusions), one row per page view.
+    CREATE TABLE IF NOT EXISTS site_visits (
+      customer_id TEXT NOT NULL,
+      pageview_id TEXT NOT NULL,
+      url TEXT NOT NULL,
+      at INTEGER NOT NULL,
+      PRIMARY KEY (customer_id, pageview_id)
+    );
+    CREATE INDEX IF NOT EXISTS site_visits_by_time ON site_visits (customer_id, at);
+    -- Entries per flow, for the total trigger cap (可觸發的上限數) without counting runs.
+    CREATE TABLE IF NOT EXISTS flow_entries (flow_id TEXT PRIMARY KEY, count INTEGER NOT NULL);
+    -- Every delivery attempt of an outbox row, for the run timeline (§9.2).
+    CREATE TABLE IF NOT EXISTS effect_attempts (
+      key TEXT NOT NULL,
+      attempt INTEGER NOT NULL,
+      run_id TEXT NOT NULL,
+      at INTEGER NOT NULL,
+      outcome TEXT NOT NULL,
+      reason TEXT,
+      message TEXT,
+      retry_at INTEGER,
+      PRIMARY KEY (key, attempt)
+    );
+    CREATE INDEX IF NOT EXISTS effect_attempts_by_run ON effect_attempts (run_id);
   `);
+  // Columns added after the first release: the node's retry policy on each outbox row.
+  const outboxColumns = new Set((db.prepare('PRAGMA table_info(outbox)').all() as { name: string }[]).map((c) => c.name));
+  for (const [name, type] of [
+    ['max_attempts', 'INTEGER'],
+    ['backoff_initial_ms', 'INTEGER'],
+    ['backoff_max_ms', 'INTEGER'],
+  ] as const) {
+    if (!outboxColumns.has(name)) db.exec(`ALTER TABLE outbox ADD COLUMN ${name} ${type}`);
+  }
+  db.exec('CREATE INDEX IF NOT EXISTS outbox_by_customer ON outbox (customer_id, created_at)');
   db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
 }
