@@ -152,6 +152,10 @@ export function parseMetaWebhook(rawBody: string | Buffer, headers: HeaderBag, a
     if (!Array.isArray(entry.messaging)) throw new MetaWebhookError('malformed', `entry[${i}].messaging must be an array`);
     entry.messaging.forEach((m: unknown, j) => {
       const at = `entry[${i}].messaging[${j}]`;
+      if (obj(m) && obj(m.sender) && m.sender.id === undefined && str(m.sender.user_ref)) {
+        ignored++; // Chat Plugin visitors without a PSID (sender.user_ref): nothing to route to yet
+        return;
+      }
       if (!obj(m) || !obj(m.sender) || !str(m.sender.id) || typeof m.timestamp !== 'number') {
         throw new MetaWebhookError('malformed', `${at} lacks sender.id or timestamp`);
       }
