@@ -1,47 +1,5 @@
 #!/usr/bin/env node
 // `npm run catalogue [-- --json] [--plugin <module>…]`: lists every node and trigger type.
-import { parseArgs } from 'node:util';
-import { describeNodeType } from '../describe.ts';
-import { loadCatalogue, pluginsFromEnv, pluginsFromPackageJson } from '../plugins.ts';
+import { catalogueCommand } from './catalogue-command.ts';
 
-const { values } = parseArgs({
-  options: {
-    json: { type: 'boolean', default: false },
-    plugin: { type: 'string', multiple: true, default: [] },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
-
-if (values.help) {
-  console.log(`Usage: npm run catalogue -- [--json] [--plugin <module>]...
-
-Lists every node and trigger type the catalogue knows: built-ins plus plugins given with
---plugin, in OMNIFLOW_PLUGINS (comma-separated module specifiers) or under
-"omniflow.plugins" in the package.json of the current directory.
-
-  --json     print a JSON array, one object per type
-  --plugin   load a node plugin module (repeatable)`);
-  process.exit(0);
-}
-
-const catalogue = await loadCatalogue([...new Set([...pluginsFromPackageJson(), ...pluginsFromEnv(), ...(values.plugin ?? [])])]);
-const summaries = catalogue.list().map(describeNodeType);
-
-if (values.json) {
-  process.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
-} else {
-  const rows = summaries.map((s) => [
-    s.type,
-    `v${s.version}`,
-    s.category,
-    s.flowKinds.join(','),
-    s.channels === 'any' ? 'any' : s.channels.join(','),
-    s.ports.map((p) => p.id).join(' ') || (s.terminal ? '(ends)' : '—'),
-  ]);
-  const header = ['TYPE', 'VER', 'CATEGORY', 'FLOWS', 'CHANNELS', 'PORTS (default config)'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
-  console.log(line(header));
-  for (const r of rows) console.log(line(r));
-  console.log(`\n${summaries.length} node types`);
-}
+process.exitCode = await catalogueCommand(process.argv.slice(2));
