@@ -44,7 +44,7 @@ function omniflowCatalogue(): Plugin {
 export default defineConfig({
   plugins: [react(), omniflowCatalogue()],
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 4000 },
-  server: { proxy: { '/trpc': { target: api, changeOrigin: false } } },
+  server: { proxy: { '/trpc': { target: api, changeOrigin: false }, '/webchat': { target: api, changeOrigin: false, ws: true } } },
   preview: { proxy: { '/trpc': { target: api, changeOrigin: false } } },
   test: { include: ['src/**/*.test.{ts,tsx}'] },
 });

@@ -1,5 +1,5 @@
 import { type AnyNodeDefinition, validateNodeConfig } from '@omniflow/nodes';
-import type { ChannelKind, LocalizedText } from '@omniflow/schemas';
+import type { BotScope, ChannelKind, FlowKind, LocalizedText } from '@omniflow/schemas';
 import { type KeyboardEvent, useMemo, useState } from 'react';
 import { useI18n } from '../i18n.tsx';
 import { configSchemaOf, counterFor, discriminatorOf, emptyValue, fieldKind, fieldLabel, type JsonSchema, samePath, setAt } from './schema-form.ts';
@@ -16,23 +16,32 @@ interface FormProps {
   def: AnyNodeDefinition;
   config: Record<string, unknown>;
   channels: readonly ChannelKind[];
+  /** Chatbot cards are checked as chatbot cards of the bot's scope (default: a journey node). */
+  flowKind?: FlowKind;
+  scope?: BotScope;
   onChange(config: Record<string, unknown>, fieldKey: string): void;
 }
 
 /** Live config issues of one node, as the api will report them. */
-export function nodeConfigIssues(def: AnyNodeDefinition, config: unknown, channels: readonly ChannelKind[]): FormIssue[] {
+export function nodeConfigIssues(
+  def: AnyNodeDefinition,
+  config: unknown,
+  channels: readonly ChannelKind[],
+  flowKind: FlowKind = 'journey',
+  scope?: BotScope,
+): FormIssue[] {
   try {
-    return validateNodeConfig(def, config, { flowKind: 'journey', channels }).issues;
+    return validateNodeConfig(def, config, { flowKind, channels, ...(scope ? { scope } : {}) }).issues;
   } catch {
     return [];
   }
 }
 
 /** The side-panel form of a node, generated from its config schema. */
-export function ConfigForm({ nodeId, def, config, channels, onChange }: FormProps) {
+export function ConfigForm({ nodeId, def, config, channels, flowKind = 'journey', scope, onChange }: FormProps) {
   const { l } = useI18n();
   const schema = configSchemaOf(def);
-  const issues = useMemo(() => nodeConfigIssues(def, config, channels), [def, config, channels]);
+  const issues = useMemo(() => nodeConfigIssues(def, config, channels, flowKind, scope), [def, config, channels, flowKind, scope]);
   const ctx: FieldCtx = {
     nodeId,
     def,

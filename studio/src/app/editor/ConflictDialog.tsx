@@ -1,4 +1,4 @@
-import type { JourneyGraph, NodeInstance } from '@omniflow/schemas';
+import { type FlowGraph, listNodes, type NodeInstance } from '@omniflow/schemas';
 import { useI18n } from '../i18n.tsx';
 import { Dialog } from './Dialog.tsx';
 
@@ -10,8 +10,9 @@ export interface GraphComparison {
 }
 
 /** Which nodes exist on one side only, and which both have but differently (config, label, position). */
-export function compareGraphs(mine: JourneyGraph, theirs: JourneyGraph): GraphComparison {
-  const all = (g: JourneyGraph) => new Map([...g.triggers, ...g.nodes].map((n) => [n.id, n]));
+export function compareGraphs(mine: FlowGraph, theirs: FlowGraph): GraphComparison {
+  // Chatbots too: their cards are the nodes.
+  const all = (g: FlowGraph) => new Map(listNodes(g).map(({ node }) => [node.id, node]));
   const a = all(mine);
   const b = all(theirs);
   return {
@@ -45,8 +46,8 @@ export function ConflictDialog({
   onKeepMine,
   onTakeTheirs,
 }: {
-  mine: JourneyGraph;
-  theirs: JourneyGraph;
+  mine: FlowGraph;
+  theirs: FlowGraph;
   who: string;
   nodeName(n: NodeInstance): string;
   onKeepMine(): void;
@@ -54,7 +55,7 @@ export function ConflictDialog({
 }) {
   const { t } = useI18n();
   const cmp = compareGraphs(mine, theirs);
-  const count = (g: JourneyGraph) => ({ nodes: g.triggers.length + g.nodes.length, edges: g.edges.length });
+  const count = (g: FlowGraph) => ({ nodes: listNodes(g).length, edges: g.edges.length });
   return (
     <Dialog title={t('conflict.title')}>
       <p>{t('conflict.body', { who })}</p>

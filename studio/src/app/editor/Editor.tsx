@@ -15,8 +15,8 @@ import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } fro
 import { ChatbotEditor } from '../chatbot/ChatbotEditor.tsx';
 import { useI18n } from '../i18n.tsx';
 import { problemText } from '../problem-text.ts';
-import { litIds } from '../simulator/session.ts';
 import { SimulatorPanel } from '../simulator/SimulatorPanel.tsx';
+import { litIds } from '../simulator/session.ts';
 import type { ApiClient, FlowDetail } from '../trpc.ts';
 import { CardPreview } from './CardPreview.tsx';
 import { ConfigForm } from './ConfigForm.tsx';

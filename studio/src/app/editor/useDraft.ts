@@ -1,13 +1,13 @@
 import type { ErrorDetails } from '@omniflow/api';
-import type { JourneyGraph } from '@omniflow/schemas';
+import type { FlowGraph, JourneyGraph } from '@omniflow/schemas';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type ApiClient, type ApiProblem, toProblem } from '../trpc.ts';
 import { type History, historyOf, record, redo, undo } from './graph.ts';
 
 export type SaveState = 'saved' | 'dirty' | 'saving' | 'error' | 'conflict';
 
-export interface Conflict {
-  theirs: JourneyGraph;
+export interface Conflict<G extends FlowGraph = JourneyGraph> {
+  theirs: G;
   currentRevision: number;
   updatedBy: string;
 }
@@ -19,18 +19,23 @@ type DraftConflict = Extract<ErrorDetails, { kind: 'draft_conflict' }>;
  * autosaving until the person chooses a side; nothing is ever saved over silently.
  */
 export function useDraft(client: ApiClient, flowId: string, initial: JourneyGraph, initialRevision: number, delayMs = 800) {
-  const [history, setHistory] = useState<History<JourneyGraph>>(() => historyOf(initial));
+  return useFlowDraft<JourneyGraph>(client, flowId, initial, initialRevision, delayMs);
+}
+
+/** As `useDraft`, for either kind of flow (the chatbot module editor uses it with a ChatbotGraph). */
+export function useFlowDraft<G extends FlowGraph>(client: ApiClient, flowId: string, initial: G, initialRevision: number, delayMs = 800) {
+  const [history, setHistory] = useState<History<G>>(() => historyOf(initial));
   const [state, setState] = useState<SaveState>('saved');
-  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const [conflict, setConflict] = useState<Conflict<G> | null>(null);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const revision = useRef(initialRevision);
-  const saved = useRef<JourneyGraph>(initial);
+  const saved = useRef<G>(initial);
   const inFlight = useRef(false);
   const latest = useRef(history.present);
   latest.current = history.present;
 
   const save = useCallback(
-    async (graph: JourneyGraph, baseRevision: number) => {
+    async (graph: G, baseRevision: number) => {
       inFlight.current = true;
       setState('saving');
       try {
@@ -43,7 +48,7 @@ export function useDraft(client: ApiClient, flowId: string, initial: JourneyGrap
         const p = toProblem(error);
         if (p.code === 'CONFLICT' && p.details?.kind === 'draft_conflict') {
           const d = p.details as DraftConflict;
-          setConflict({ theirs: d.graph as JourneyGraph, currentRevision: d.currentRevision, updatedBy: d.updatedBy?.name ?? '' });
+          setConflict({ theirs: d.graph as G, currentRevision: d.currentRevision, updatedBy: d.updatedBy?.name ?? '' });
           setState('conflict');
         } else {
           setProblem(p);
@@ -73,7 +78,7 @@ export function useDraft(client: ApiClient, flowId: string, initial: JourneyGrap
     conflict,
     problem,
     revision: () => revision.current,
-    change: (next: JourneyGraph, key?: string) => setHistory((h) => record(h, next, key)),
+    change: (next: G, key?: string) => setHistory((h) => record(h, next, key)),
     undo: () => setHistory(undo),
     redo: () => setHistory(redo),
     retry: () => void save(latest.current, revision.current),
