@@ -18,7 +18,15 @@ describe('configFromEnv', () => {
       logLevel: 'info',
       trustProxy: false,
       testListCap: 100,
+      webchat: { allowedOrigins: null, framesPer10s: 30 },
     });
+  });
+
+  it('reads the web chat origins and frame rate, refusing what is not an origin', () => {
+    const config = configFromEnv({ OMNIFLOW_WEBCHAT_ORIGINS: 'https://shop.example.com, http://localhost:8080', OMNIFLOW_WEBCHAT_RATE_LIMIT: '12' });
+    expect(config.webchat).toEqual({ allowedOrigins: ['https://shop.example.com', 'http://localhost:8080'], framesPer10s: 12 });
+    expect(() => configFromEnv({ OMNIFLOW_WEBCHAT_ORIGINS: 'https://shop.example.com/page' })).toThrow(/OMNIFLOW_WEBCHAT_ORIGINS/);
+    expect(() => configFromEnv({ OMNIFLOW_WEBCHAT_RATE_LIMIT: '0' })).toThrow(/OMNIFLOW_WEBCHAT_RATE_LIMIT/);
   });
 
   it('reads PORT, OMNIFLOW_DATA_DIR, OMNIFLOW_ADMIN_EMAIL and OMNIFLOW_TRUST_PROXY', () => {

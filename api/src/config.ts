@@ -13,6 +13,8 @@ export interface ServerConfig {
   trustProxy: boolean | string;
   /** Contacts per channel on a test list (§8.1). */
   testListCap: number;
+  /** Web chat: origins allowed to open the widget's socket (null = any) and frames per 10 s per socket. */
+  webchat: { allowedOrigins: string[] | null; framesPer10s: number };
 }
 
 export function configFromEnv(env: Record<string, string | undefined> = process.env): ServerConfig {
@@ -27,6 +29,10 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     logLevel: env.LOG_LEVEL ?? 'info',
     trustProxy: parseTrustProxy(env.OMNIFLOW_TRUST_PROXY),
     testListCap: parseTestListCap(env.OMNIFLOW_TEST_LIST_CAP),
+    webchat: {
+      allowedOrigins: parseOrigins(env.OMNIFLOW_WEBCHAT_ORIGINS),
+      framesPer10s: parseWholeNumber('OMNIFLOW_WEBCHAT_RATE_LIMIT', env.OMNIFLOW_WEBCHAT_RATE_LIMIT, 30, 1, 10_000),
+    },
   };
 }
 
@@ -41,4 +47,28 @@ function parseTestListCap(value: string | undefined): number {
   const cap = Number(value);
   if (!Number.isInteger(cap) || cap < 1 || cap > 100_000) throw new Error(`OMNIFLOW_TEST_LIST_CAP must be a whole number from 1 to 100000, got "${value}"`);
   return cap;
+}
+
+/** Comma-separated origins ("https://shop.example.com,http://localhost:8080"); empty = any origin. */
+function parseOrigins(value: string | undefined): string[] | null {
+  if (value === undefined || value.trim() === '') return null;
+  const origins = value
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {}
+    if (!parsed || parsed.origin !== origin) throw new Error(`OMNIFLOW_WEBCHAT_ORIGINS must list origins like https://shop.example.com, got "${origin}"`);
+  }
+  return origins;
+}
+
+function parseWholeNumber(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+  return n;
 }

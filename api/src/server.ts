@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { type EffectHandler, MemoryReplyTokenStore, type SendAdapter } from '@omniflow/engine';
@@ -19,6 +20,7 @@ import { type AppRouter, appRouter } from './router/index.ts';
 import { ImportQueue } from './services/imports.ts';
 import { seedExampleFlows } from './services/seed.ts';
 import { ensureFirstAdmin } from './services/users.ts';
+import { type WebChatPluginOptions, WebChatHub, webChatAddressOf, webChatPlugin, withWebChat } from './webchat/index.ts';
 
 export const API_VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 const REPO_ROOT = new URL('../../', import.meta.url).pathname;
@@ -52,7 +54,13 @@ async function serveStudio(app: FastifyInstance, dir: string | false): Promise<v
 /** The HTTP app: tRPC at /trpc, a health check at /healthz and the studio at /. */
 export async function buildApp(
   services: AppServices,
-  options: { logger?: LoggerOption; trustProxy?: boolean | string; studioDir?: string | false } = {},
+  options: {
+    logger?: LoggerOption;
+    trustProxy?: boolean | string;
+    studioDir?: string | false;
+    /** The web chat channel's sockets, widget and demo page. */
+    webchat?: Pick<WebChatPluginOptions, 'hub' | 'engine' | 'settings'>;
+  } = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
     // Request URLs are logged: webhook handshakes carry hub.verify_token in theirs.
@@ -73,6 +81,15 @@ export async function buildApp(
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
+  if (options.webchat) {
+    await app.register(webChatPlugin, {
+      prisma: services.prisma,
+      catalogue: services.catalogue,
+      events: services.events ?? new DomainEventBus(),
+      now: services.now ?? (() => new Date()),
+      ...options.webchat,
+    });
+  }
   await serveStudio(app, options.studioDir === undefined ? DEFAULT_STUDIO_DIR : options.studioDir);
   app.get('/healthz', async (_request, reply) => {
     try {
@@ -104,6 +121,8 @@ export interface StartOptions {
   httpAllowList?: readonly string[];
   /** The web chat's send adapter (api/src/webchat). */
   webchat?: SendAdapter;
+  /** Web chat: allowed widget origins and frame limits. */
+  webchatSettings?: WebChatPluginOptions['settings'];
   /** On the first start, add the example flows of examples/flows/ as drafts (npm start does). */
   seedExamples?: boolean;
 }
@@ -137,6 +156,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const { prisma, file, migrations } = await openDatabase(options.dataDir);
   const importsDb = await connectDatabase(file);
   let engine: EngineHost | null = null;
+  const webchat = new WebChatHub({ file: join(options.dataDir, 'webchat.db'), addressOf: (customerId) => webChatAddressOf(prisma, customerId) });
   try {
     const firstAdmin = await ensureFirstAdmin(prisma, options.adminEmail);
     const now = options.now ?? (() => new Date());
@@ -158,12 +178,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
             prisma,
             events,
             now,
-            ...(options.effects ? { effects: options.effects } : {}),
+            // Web chat sends go to the hub, also when a test gives the effects whole.
+            ...(options.effects ? { effects: withWebChat(options.webchat ?? webchat, options.effects) } : {}),
             channels: {
               registry: channels,
               deliveries,
               replyTokens,
-              ...(options.webchat ? { webchat: options.webchat } : {}),
+              webchat: options.webchat ?? webchat,
               ...(options.httpAllowList ? { httpAllowList: options.httpAllowList } : {}),
               log: (line) => info(line),
             },
@@ -183,6 +204,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       {
         logger: options.logger ?? false,
         trustProxy: options.trustProxy ?? false,
+        webchat: { hub: webchat, engine: engine?.engine ?? null, ...(options.webchatSettings ? { settings: options.webchatSettings } : {}) },
       },
     );
     log = (err, message) => app.log.error({ err }, message);
@@ -222,12 +244,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         await imports.stop();
         await engine?.close();
         await app.close();
+        webchat.close();
         await importsDb.$disconnect();
         await prisma.$disconnect();
       },
     };
   } catch (e) {
     await engine?.close();
+    webchat.close();
     await importsDb.$disconnect();
     await prisma.$disconnect();
     throw e;

@@ -38,6 +38,11 @@ export const WebChatBotMessage = z.object({
   text: z.string().max(20_000).optional(),
   imageUrl: z.string().max(2000).optional(),
   fileUrl: z.string().max(2000).optional(),
+  /** The file's display name (file messages). */
+  fileName: z.string().max(255).optional(),
+  videoUrl: z.string().max(2000).optional(),
+  /** A still shown before a video plays. */
+  previewImageUrl: z.string().max(2000).optional(),
   cards: z.array(WebChatCard).max(20).default([]),
   buttons: z.array(WebChatAction).max(20).default([]),
   quickReplies: z.array(WebChatAction).max(20).default([]),
@@ -47,7 +52,18 @@ export type WebChatBotMessage = z.infer<typeof WebChatBotMessage>;
 /** Frames the browser sends. */
 export const WebChatClientFrame = z.discriminatedUnion('type', [
   /** First frame: resume a visitor (cookie/localStorage id) or start a new one. */
-  z.object({ type: z.literal('hello'), visitorId: Id.optional(), name: z.string().max(200).optional() }),
+  z.object({
+    type: z.literal('hello'),
+    visitorId: Id.optional(),
+    name: z.string().max(200).optional(),
+    /** Simulator only: the test contact's tags and attributes (journeys' conditions read them). */
+    testContact: z
+      .object({
+        tags: z.array(z.string().min(1).max(100)).max(100).default([]),
+        attributes: z.record(z.string().min(1).max(100), z.union([z.string().max(1000), z.number(), z.boolean()])).default({}),
+      })
+      .optional(),
+  }),
   z.object({ type: z.literal('text'), text: ShortText.min(1), clientMessageId: Id }),
   z.object({ type: z.literal('postback'), payload: z.string().max(2000), label: z.string().max(200), clientMessageId: Id }),
   /** Simulator only: move the virtual clock to the next due timer (or by `minutes`). */
