@@ -20,7 +20,7 @@ import { type AppRouter, appRouter } from './router/index.ts';
 import { ImportQueue } from './services/imports.ts';
 import { seedExampleFlows } from './services/seed.ts';
 import { ensureFirstAdmin } from './services/users.ts';
-import { type WebChatPluginOptions, WebChatHub, webChatAddressOf, webChatPlugin, withWebChat } from './webchat/index.ts';
+import { WebChatHub, type WebChatPluginOptions, webChatAddressOf, webChatPlugin, withWebChat } from './webchat/index.ts';
 
 export const API_VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 const REPO_ROOT = new URL('../../', import.meta.url).pathname;
