@@ -32,6 +32,9 @@ export interface OutboundMessage {
   channel?: ChannelKind;
 }
 
+/** One response mapping's answer from the runtime: a JSON value, nothing at that path, or an evaluation error. */
+export type MappedValue = { value: unknown } | { missing: true } | { error: string };
+
 export type SendResult = { ok: true; messageId: string; channel: ChannelKind } | { ok: false; reason: string; message: string; retryable: boolean };
 
 export interface RunContext<Config> {
@@ -77,8 +80,13 @@ export interface RunContext<Config> {
     timeoutMs: number;
     /** Authentication by stored secret (`{ kind, secretRef, … }`): the runtime resolves it, so no secret is in the flow. */
     auth?: Readonly<Record<string, unknown>>;
+    /** Retries of network errors, 5xx and 429 (the runtime's back-off); the runtime's default otherwise. */
+    retries?: number;
+    /** JSONPath / JSONata expressions the runtime evaluates on the JSON response; answers come back in `mapped`. */
+    responseMapping?: readonly { id: string; syntax: 'jsonpath' | 'jsonata'; path: string }[];
   }): Promise<
-    { ok: true; status: number; headers: Record<string, string>; body: string } | { ok: false; reason: 'timeout' | 'network' | 'blocked'; message: string }
+    | { ok: true; status: number; headers: Record<string, string>; body: string; mapped?: Readonly<Record<string, MappedValue>> }
+    | { ok: false; reason: 'timeout' | 'network' | 'blocked'; message: string }
   >;
   tags: {
     apply(tags: readonly string[], source: TagSource): Promise<void>;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Effect } from '../effects.ts';
 import { hmacSha256 } from './common.ts';
 import { EgressAllowList, isBlockedAddress, type Resolver, vetHost } from './egress.ts';
-import { HttpExecutor, RetryableHttpError } from './http-executor.ts';
+import { HttpExecutor, parseRetryAfter, RetryableHttpError } from './http-executor.ts';
 
 let server: Server;
 let port = 0;
@@ -37,6 +37,16 @@ beforeAll(async () => {
       if (u.pathname === '/redirect') {
         res.writeHead(302, { location: u.searchParams.get('to') ?? '/' });
         res.end();
+        return;
+      }
+      if (u.pathname === '/member') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ data: { tier: 'gold', points: '1200', items: [{ price: 5 }, { price: 7 }] } }));
+        return;
+      }
+      if (u.pathname === '/limited') {
+        res.writeHead(429, { 'retry-after': u.searchParams.get('after') ?? '7' });
+        res.end('{"message":"slow down"}');
         return;
       }
       if (u.pathname.startsWith('/status/')) {
@@ -229,5 +239,86 @@ describe('Call an API executor', () => {
     const refused = new HttpExecutor({ secrets: () => undefined, resolver: local, allowList: ['api.test'] });
     await expect(refused.deliver(effect({ method: 'GET', url: 'http://api.test:1/', headers: {} }))).rejects.toBeInstanceOf(RetryableHttpError);
     expect(await refused.deliver(effect({ method: 'GET', url: 'http://api.test:1/', headers: {} }, 3))).toMatchObject({ ok: false, reason: 'network' });
+  });
+
+  it('redirects: a hop to a DNS name resolving to a private address is refused; credentials never cross origins', async () => {
+    const { e } = exec({ allowList: ['api.test'] });
+    const before = seen.length;
+    const toInternal = await e.deliver(
+      effect({ method: 'GET', url: `http://api.test:${port}/redirect?to=${encodeURIComponent(`http://internal.test:${port}/`)}`, headers: {} }),
+    );
+    expect(toInternal).toMatchObject({ ok: false, reason: 'blocked' });
+    expect(toInternal.ok ? '' : toInternal.message).toContain('internal.test resolves to a private or reserved address (127.0.0.1)');
+    expect(seen.length).toBe(before + 1);
+    const both = exec({ allowList: ['api.test', 'other.test'] }).e;
+    const r = await both.deliver(
+      effect({
+        method: 'GET',
+        url: `http://api.test:${port}/redirect?to=${encodeURIComponent(`http://other.test:${port}/landing`)}`,
+        headers: { 'X-Trace': 't1' },
+        auth: { kind: 'bearer', secretRef: 'tok' },
+      }),
+    );
+    expect(r).toMatchObject({ ok: true, status: 200 });
+    expect(seen.at(-2)!.headers.authorization).toBe('Bearer sekret-token-123');
+    expect(seen.at(-1)).toMatchObject({ url: '/landing' });
+    expect(seen.at(-1)!.headers.authorization).toBeUndefined();
+    expect(seen.at(-1)!.headers['x-trace']).toBe('t1');
+  });
+
+  it('refuses schemes other than http and https, and CIDR allow-lists let a private address through', async () => {
+    const { e } = exec({ allowList: [] });
+    for (const url of ['file:///etc/passwd', 'gopher://api.test/', 'ftp://api.test/']) {
+      expect(await e.deliver(effect({ method: 'GET', url, headers: {} }))).toMatchObject({ ok: false, reason: 'blocked' });
+    }
+    const cidr = exec({ allowList: ['127.0.0.0/8'] }).e;
+    expect(await cidr.deliver(effect({ method: 'GET', url: `http://127.0.0.1:${port}/`, headers: {} }))).toMatchObject({ ok: true, status: 200 });
+  });
+
+  it('respects Retry-After: the retry error carries it; one asking for too long ends the retries', async () => {
+    const { e } = exec();
+    const err = await e.deliver(effect({ method: 'GET', url: `http://api.test:${port}/limited?after=7`, headers: {} })).catch((x: unknown) => x);
+    expect(err).toBeInstanceOf(RetryableHttpError);
+    expect((err as RetryableHttpError).retryAfterMs).toBe(7000);
+    const tooLong = await e.deliver(effect({ method: 'GET', url: `http://api.test:${port}/limited?after=3600`, headers: {} }));
+    expect(tooLong).toMatchObject({ ok: true, status: 429 });
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:30 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(30_000);
+    expect(parseRetryAfter('soon', 0)).toBeUndefined();
+  });
+
+  it('evaluates the response mapping (JSONPath and JSONata) on the final answer', async () => {
+    const { e } = exec();
+    const r = await e.deliver(
+      effect({
+        method: 'GET',
+        url: `http://api.test:${port}/member`,
+        headers: {},
+        responseMapping: [
+          { id: 'tier', syntax: 'jsonpath', path: '$.data.tier' },
+          { id: 'prices', syntax: 'jsonpath', path: '$.data.items[*].price' },
+          { id: 'cheap', syntax: 'jsonpath', path: '$.data.items[?(@.price < 6)].price' },
+          { id: 'total', syntax: 'jsonata', path: '$sum(data.items.price)' },
+          { id: 'shape', syntax: 'jsonata', path: '{"t": data.tier, "n": $count(data.items)}' },
+          { id: 'none', syntax: 'jsonpath', path: '$.data.nothing' },
+          { id: 'bad', syntax: 'jsonata', path: 'data.(' },
+        ],
+      }),
+    );
+    expect(r.ok && 'mapped' in r ? r.mapped : undefined).toEqual({
+      tier: { value: 'gold' },
+      prices: { value: [5, 7] },
+      // A filter may match several items, so its answer stays a list.
+      cheap: { value: [5] },
+      total: { value: 12 },
+      shape: { value: { t: 'gold', n: 2 } },
+      none: { missing: true },
+      bad: { error: expect.stringMatching(/^\S/) },
+    });
+    const notJson = await e.deliver(effect({ method: 'GET', url: `http://api.test:${port}/big-chunked`, headers: {}, responseMapping: [] }));
+    expect(notJson).toMatchObject({ ok: false });
+    const text = await e.deliver(
+      effect({ method: 'GET', url: `http://api.test:${port}/status/200`, headers: {}, responseMapping: [{ id: 'x', syntax: 'jsonpath', path: '$.x' }] }),
+    );
+    expect(text.ok && 'mapped' in text ? text.mapped : undefined).toEqual({ x: { missing: true } });
   });
 });

@@ -5,6 +5,7 @@ import { isIP, type LookupFunction } from 'node:net';
 import type { Effect, HttpResult } from '../effects.ts';
 import { hmacSha256, redact } from './common.ts';
 import { EgressAllowList, EgressBlockedError, type Resolver, systemResolver, vetHost } from './egress.ts';
+import { evaluateResponseMapping, type MappedValue, type ResponseMappingSpec } from './response-mapping.ts';
 
 // Call an API's effect handler (§4.1.13): the node rendered method, URL, headers and body; this resolves
 // `auth` from the secret store, applies the SSRF guard (connecting only to vetted addresses, redirects
@@ -14,7 +15,10 @@ import { EgressAllowList, EgressBlockedError, type Resolver, systemResolver, vet
 // requests carrying an Idempotency-Key) are signalled by throwing RetryableHttpError, and the outbox
 // dispatcher retries them with its durable back-off; after `maxRetries` the last answer goes to the node.
 // The executor itself never loops, so retries are never doubled. Timeouts are not retried: the node has
-// a `timeout` port.
+// a `timeout` port. A `Retry-After` answer (seconds or an HTTP date) rides on the error as `retryAfterMs`
+// for the runtime's next attempt; one asking for longer than `maxRetryAfterMs` is not retried at all.
+//
+// Response mapping (JSONPath / JSONata) is evaluated here, on the final answer, and returned as `mapped`.
 
 export type SecretResolver = (ref: string) => Promise<string | undefined> | string | undefined;
 
@@ -31,6 +35,8 @@ export interface HttpExecutorOptions {
   /** Retries of retryable outcomes through the runtime (default 2; a request's own `retries` wins). */
   maxRetries?: number;
   maxRedirects?: number;
+  /** A Retry-After longer than this (default 10 min) ends the retries: the node sees the answer. */
+  maxRetryAfterMs?: number;
   /** Redacted log lines (never bodies, never secrets). */
   log?: (line: string) => void;
 }
@@ -40,9 +46,23 @@ export class RetryableHttpError extends Error {
   constructor(
     message: string,
     readonly result: HttpResult,
+    /** The server's Retry-After, when it sent one: the next attempt should not come sooner. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
+}
+
+/** The HTTP answer plus each response mapping's value, keyed by mapping id. */
+export type MappedHttpResult = HttpResult | (Extract<HttpResult, { ok: true }> & { mapped: Record<string, MappedValue> });
+
+/** Retry-After as milliseconds from `now`: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 interface HttpPayload {
@@ -53,6 +73,7 @@ interface HttpPayload {
   timeoutMs?: number;
   retries?: number;
   auth?: { kind?: string; secretRef?: string; username?: string; header?: string; algorithm?: string };
+  responseMapping?: ResponseMappingSpec[];
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
@@ -66,7 +87,7 @@ export class HttpExecutor {
     this.#resolver = o.resolver ?? systemResolver;
   }
 
-  async deliver(effect: Effect): Promise<HttpResult> {
+  async deliver(effect: Effect): Promise<MappedHttpResult> {
     const p = effect.payload as HttpPayload;
     const method = (p.method ?? 'GET').toUpperCase();
     const headers: Record<string, string> = { ...(p.headers ?? {}) };
@@ -88,10 +109,14 @@ export class HttpExecutor {
     const canRetry = IDEMPOTENT.has(method) || Object.keys(headers).some((k) => k.toLowerCase() === 'idempotency-key');
     const retryable = final.ok ? final.status >= 500 || final.status === 429 : final.reason === 'network' && !final.message.startsWith('[response_too_large]');
     const maxRetries = Math.max(0, Math.min(typeof p.retries === 'number' ? p.retries : (this.o.maxRetries ?? 2), 5));
-    if (retryable && canRetry && effect.attempt <= maxRetries) {
-      throw new RetryableHttpError(final.ok ? `HTTP ${final.status}` : final.message, final);
+    const retryAfterMs = final.ok ? parseRetryAfter(final.headers['retry-after'], Date.now()) : undefined;
+    const waitsTooLong = retryAfterMs !== undefined && retryAfterMs > (this.o.maxRetryAfterMs ?? 10 * 60_000);
+    if (retryable && canRetry && effect.attempt <= maxRetries && !waitsTooLong) {
+      throw new RetryableHttpError(final.ok ? `HTTP ${final.status}` : final.message, final, retryAfterMs);
     }
-    return final;
+    const mappings = Array.isArray(p.responseMapping) ? p.responseMapping : [];
+    if (!final.ok || mappings.length === 0) return final;
+    return { ...final, mapped: await evaluateResponseMapping(final.body, mappings) };
   }
 
   async #applyAuth(

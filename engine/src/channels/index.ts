@@ -22,7 +22,7 @@ export {
 export { type ChannelFailure, type FailureReason, failure, graphemes, redact, UUID_RE, uuidFromKey } from './common.ts';
 export { EgressAllowList, EgressBlockedError, isBlockedAddress, type ResolvedAddress, type Resolver, systemResolver, vetHost } from './egress.ts';
 export { type ChannelAdapters, ChannelEffectHandler, type SendAdapter } from './handler.ts';
-export { HttpExecutor, type HttpExecutorOptions, RetryableHttpError, type SecretResolver } from './http-executor.ts';
+export { HttpExecutor, type HttpExecutorOptions, type MappedHttpResult, parseRetryAfter, RetryableHttpError, type SecretResolver } from './http-executor.ts';
 export {
   type ContactLookup,
   LINE_DEFAULT_BASE_URL,
@@ -73,6 +73,7 @@ export {
   verifyMetaSignature,
   verifyMetaSubscription,
 } from './meta-webhook.ts';
+export { evaluateResponseMapping, type MappedValue, type ResponseMappingSpec } from './response-mapping.ts';
 export { WhatsAppAdapter, type WhatsAppAdapterOptions, type WhatsAppChannelConfig } from './whatsapp.ts';
 export { isWhatsAppTemplate, toWhatsAppMessage, toWhatsAppTemplate, WHATSAPP_LIMITS, type WhatsAppMessage } from './whatsapp-messages.ts';
 export {

@@ -96,3 +96,78 @@ describe('action.call_api', () => {
     expect(callApiAction.placement?.last).toBe(true);
   });
 });
+
+describe('action.call_api run: request and typed response mapping', () => {
+  const config = {
+    method: 'POST',
+    url: 'https://crm.example.com/m/{{system:customer_name}}',
+    headers: [{ name: 'X-Who', value: '{{system:customer_name}}' }],
+    body: '{"who": "{{system:customer_name}}"}',
+    retries: 3,
+    responseMapping: [
+      { id: 'tier', path: '$.data.tier', syntax: 'jsonpath', target: 'attribute', key: 'member_tier', type: 'text' },
+      { id: 'pts', path: 'data.points', syntax: 'jsonata', target: 'run', key: 'points', type: 'number' },
+      { id: 'since', path: '$.data.since', syntax: 'jsonpath', target: 'run', key: 'since', type: 'date' },
+    ],
+  };
+  const answer = (mapped: Record<string, unknown>) => () => ({ ok: true as const, status: 200, headers: {}, body: '{}', mapped: mapped as never });
+
+  it('passes retries and the mapping expressions; strips line breaks from rendered headers', async () => {
+    const { runNode } = await import('../../testing/fake-run-context.ts');
+    const r = await runNode(callApiAction, config, {
+      contact: { name: 'Amy\r\nX-Evil: 1' },
+      http: answer({ tier: { value: 'gold' }, pts: { value: '42' }, since: { missing: true } }),
+    });
+    const request = r.calls.http[0]!;
+    expect(request.retries).toBe(3);
+    expect(request.responseMapping).toEqual([
+      { id: 'tier', syntax: 'jsonpath', path: '$.data.tier' },
+      { id: 'pts', syntax: 'jsonata', path: 'data.points' },
+      { id: 'since', syntax: 'jsonpath', path: '$.data.since' },
+    ]);
+    expect(request.headers['X-Who']).toBe('Amy X-Evil: 1');
+    expect(request.url).toBe('https://crm.example.com/m/Amy%0D%0AX-Evil%3A%201');
+    expect(request.body).toBe('{"who": "Amy\\r\\nX-Evil: 1"}');
+    expect(r.outcome).toMatchObject({ kind: 'next', port: 'success', vars: { points: 42 } });
+    expect((r.outcome as { vars: Record<string, unknown> }).vars).not.toHaveProperty('since');
+    expect(r.calls.attributes).toEqual([{ key: 'member_tier', value: 'gold' }]);
+  });
+
+  it('a value of the wrong type fails the step naming the mapping, before anything is saved', async () => {
+    const { runNode } = await import('../../testing/fake-run-context.ts');
+    const r = await runNode(callApiAction, config, { http: answer({ tier: { value: 'gold' }, pts: { value: 'lots' }, since: { value: '2025-02-30' } }) });
+    expect(r.outcome).toEqual({
+      kind: 'fail',
+      reason: 'mapping_type_mismatch',
+      message: 'Mapping "points" (data.points): expected number, got "lots"',
+      retryable: false,
+      port: 'failure',
+    });
+    expect(r.calls.attributes).toEqual([]);
+    const date = await runNode(callApiAction, config, { http: answer({ tier: { value: 'gold' }, pts: { value: 1 }, since: { value: '2025-02-30' } }) });
+    expect(date.outcome).toMatchObject({ reason: 'mapping_type_mismatch', message: 'Mapping "since" ($.data.since): expected date, got "2025-02-30"' });
+    const obj = await runNode(callApiAction, config, { http: answer({ tier: { value: { a: 1 } }, pts: { value: 1 }, since: { missing: true } }) });
+    expect(obj.outcome).toMatchObject({ reason: 'mapping_type_mismatch', message: 'Mapping "member_tier" ($.data.tier): expected text, got an object' });
+  });
+
+  it('an expression the runtime could not evaluate, or an attribute that refuses the value, is a typed failure', async () => {
+    const { runNode } = await import('../../testing/fake-run-context.ts');
+    const broken = await runNode(callApiAction, config, {
+      http: answer({ tier: { value: 'gold' }, pts: { error: 'Syntax error: ")"' }, since: { missing: true } }),
+    });
+    expect(broken.outcome).toMatchObject({
+      kind: 'fail',
+      reason: 'mapping_failed',
+      message: 'Mapping "points" (data.points): Syntax error: ")"',
+      port: 'failure',
+    });
+    // Without the runtime's answers, JSONPath falls back to the node's own reader; JSONata cannot.
+    const noRuntime = await runNode(callApiAction, config, { http: () => ({ ok: true, status: 200, headers: {}, body: '{"data":{"tier":"gold"}}' }) });
+    expect(noRuntime.outcome).toMatchObject({ reason: 'mapping_failed', message: expect.stringContaining('points') });
+    const refused = await runNode(callApiAction, config, {
+      attributeResult: 'invalid_format',
+      http: answer({ tier: { value: 'gold' }, pts: { value: 1 }, since: { missing: true } }),
+    });
+    expect(refused.outcome).toMatchObject({ reason: 'mapping_type_mismatch', message: expect.stringContaining('member_tier') });
+  });
+});

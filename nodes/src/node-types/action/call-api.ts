@@ -1,8 +1,8 @@
-import { type ChannelKind, t } from '@omniflow/schemas';
+import { type AttributeValue, type ChannelKind, t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, type LimitRule, type NodeCheckContext, type NodeIssue } from '../../define.ts';
 import { field, ItemId } from '../../form.ts';
-import type { NodeOutcome } from '../../run-context.ts';
+import type { MappedValue, NodeOutcome } from '../../run-context.ts';
 import { renderTemplate } from '../../variables/template.ts';
 import { attributeRefIssues, duplicateIssues, isTemplated, jsonPathProblem, runVarNameIssues } from '../shared/ops-checks.ts';
 import { failedSend } from '../shared/run-helpers.ts';
@@ -410,11 +410,14 @@ export const callApiAction = defineNode({
   check,
   placement: { last: true },
   // Sends the request through ctx.http (an outbox effect: delivered at least once with the step's
-  // Idempotency-Key; the runtime resolves `auth` from its secret store and applies the SSRF guard).
+  // Idempotency-Key; the runtime resolves `auth` from its secret store, applies the SSRF guard, retries
+  // network errors / 5xx / 429 up to `retries` times and evaluates the response mapping). Every mapped value
+  // is type-checked before anything is saved: a mismatch fails the step naming the mapping.
   run: async (ctx): Promise<NodeOutcome> => {
     const c = ctx.config;
     const headers: Record<string, string> = {};
-    for (const h of c.headers) headers[h.name] = ctx.render(h.value);
+    // A rendered value must not smuggle in another header line.
+    for (const h of c.headers) headers[h.name] = ctx.render(h.value).replace(/[\r\n]+/g, ' ');
     if (c.idempotencyKey) headers['Idempotency-Key'] = ctx.idempotencyKey;
     const json = Object.entries(headers).some(([k, v]) => k.toLowerCase() === 'content-type' && v.includes('json')) || /^\s*[[{]/.test(c.body);
     const result = await ctx.http({
@@ -423,7 +426,9 @@ export const callApiAction = defineNode({
       headers,
       ...(c.method === 'GET' || c.body === '' ? {} : { body: ctx.render(c.body, json ? 'json' : 'text') }),
       timeoutMs: c.timeoutMs,
+      retries: c.retries,
       ...(c.auth.kind === 'none' ? {} : { auth: c.auth }),
+      ...(c.responseMapping.length > 0 ? { responseMapping: c.responseMapping.map((m) => ({ id: m.id, syntax: m.syntax, path: m.path })) } : {}),
     });
     if (!result.ok) return { kind: 'next', port: result.reason === 'timeout' ? 'timeout' : 'failure', explanation: `${result.reason}: ${result.message}` };
     let body: unknown;
@@ -434,14 +439,37 @@ export const callApiAction = defineNode({
     }
     const success = c.successRule.kind === 'status2xx' ? result.status >= 200 && result.status < 300 : checkRule(c.successRule, body);
     if (!success) return { kind: 'next', port: 'failure', explanation: `HTTP ${result.status}: not a success` };
-    const vars: Record<string, unknown> = {};
+
+    const values: { mapping: (typeof c.responseMapping)[number]; value: AttributeValue | object }[] = [];
     for (const m of c.responseMapping) {
-      const raw = jsonPath(body, m.path);
-      if (raw === undefined) continue;
-      const value = convert(raw, m.type);
-      if (value === undefined) continue;
-      if (m.target === 'run') vars[m.key] = value;
-      else await ctx.attributes.set(m.key, typeof value === 'object' && value !== null ? JSON.stringify(value) : (value as string | number | boolean));
+      const name = `Mapping "${m.key}" (${m.path})`;
+      const answer: MappedValue =
+        result.mapped?.[m.id] ??
+        (m.syntax === 'jsonpath' ? foundOrMissing(jsonPath(body, m.path)) : { error: 'JSONata is evaluated by the runtime, which did not answer' });
+      if ('error' in answer) return { kind: 'fail', reason: 'mapping_failed', message: `${name}: ${answer.error}`, retryable: false, port: 'failure' };
+      if ('missing' in answer) continue;
+      const typed = typedValue(answer.value, m.type);
+      if (!typed.ok) {
+        return { kind: 'fail', reason: 'mapping_type_mismatch', message: `${name}: expected ${m.type}, got ${typed.got}`, retryable: false, port: 'failure' };
+      }
+      values.push({ mapping: m, value: typed.value });
+    }
+    const vars: Record<string, unknown> = {};
+    for (const { mapping: m, value } of values) {
+      if (m.target === 'run') {
+        vars[m.key] = value;
+        continue;
+      }
+      const saved = await ctx.attributes.set(m.key, value as AttributeValue);
+      if (saved !== 'ok') {
+        return {
+          kind: 'fail',
+          reason: 'mapping_type_mismatch',
+          message: `Mapping "${m.key}" (${m.path}): the attribute refused the value (${saved})`,
+          retryable: false,
+          port: 'failure',
+        };
+      }
     }
     if (ctx.flow.kind === 'chatbot' && c.messageTemplate.trim() !== '') {
       const text = renderTemplate(c.messageTemplate, (p) =>
@@ -486,18 +514,42 @@ function checkRule(rule: Extract<Config['successRule'], { kind: 'jsonPath' }>, b
   }
 }
 
-function convert(raw: unknown, type: Config['responseMapping'][number]['type']): unknown {
+const foundOrMissing = (value: unknown): MappedValue => (value === undefined ? { missing: true } : { value });
+
+const describeValue = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : JSON.stringify(v));
+
+/** A mapped value checked against the mapping's type: numbers and booleans may arrive as their text. */
+export function typedValue(
+  raw: unknown,
+  type: Config['responseMapping'][number]['type'],
+): { ok: true; value: AttributeValue | object } | { ok: false; got: string } {
+  const got = describeValue(raw);
   switch (type) {
     case 'json':
-      return raw;
+      return raw === null || typeof raw !== 'object' ? { ok: true, value: raw as AttributeValue } : { ok: true, value: raw };
     case 'number': {
-      const n = typeof raw === 'number' ? raw : Number(raw);
-      return Number.isFinite(n) ? n : undefined;
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+      return Number.isFinite(n) ? { ok: true, value: n } : { ok: false, got };
     }
     case 'boolean':
-      return raw === true || raw === 'true' ? true : raw === false || raw === 'false' ? false : undefined;
+      return raw === true || raw === 'true' ? { ok: true, value: true } : raw === false || raw === 'false' ? { ok: true, value: false } : { ok: false, got };
+    case 'date':
+      return typeof raw === 'string' &&
+        /^\d{4}-\d{2}-\d{2}$/.test(raw) &&
+        !Number.isNaN(Date.parse(`${raw}T00:00:00Z`)) &&
+        new Date(`${raw}T00:00:00Z`).toISOString().startsWith(raw)
+        ? { ok: true, value: raw }
+        : { ok: false, got };
+    case 'datetime':
+      return typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(raw) && !Number.isNaN(Date.parse(raw))
+        ? { ok: true, value: raw }
+        : { ok: false, got };
     default:
-      return typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+      return typeof raw === 'string'
+        ? { ok: true, value: raw }
+        : typeof raw === 'number' || typeof raw === 'boolean'
+          ? { ok: true, value: String(raw) }
+          : { ok: false, got };
   }
 }
 
