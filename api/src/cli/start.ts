@@ -67,7 +67,7 @@ export async function startCommand(args: string[]): Promise<number> {
     );
   }
   const studioUrl = server.url.replace('://0.0.0.0:', '://localhost:');
-  console.log(`Omniflow is running: open ${studioUrl} (tRPC at ${studioUrl}/trpc, health at ${studioUrl}/healthz; data in ${config.dataDir})`);
+  console.log(`Omniflow is listening on ${studioUrl}: open it in a browser for the studio (tRPC at ${studioUrl}/trpc, health at ${studioUrl}/healthz; data in ${config.dataDir})`);
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
