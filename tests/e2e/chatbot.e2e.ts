@@ -1,0 +1,162 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack } from './harness.ts';
+
+// The chatbot module editor and the simulator in Debian's Chromium against the real server: the page
+// is served by the api itself (studio at /, tRPC, and the web chat simulator socket on one origin).
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+async function signIn(page: Page) {
+  await page.goto(stack.api.url);
+  await page.getByLabel('Email').fill(stack.admin.email);
+  await page.getByLabel('Password').fill(stack.admin.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** A second signed-in session speaking plain tRPC-over-HTTP. */
+async function apiSession(who: { email: string; password: string }) {
+  const base = stack.api.url;
+  const res = await fetch(`${base}/trpc/auth.signIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  return {
+    async call(path: string, input: unknown) {
+      const r = await fetch(`${base}/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(input) });
+      if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+      return (await r.json()) as { result: { data: Record<string, unknown> } };
+    },
+  };
+}
+
+describe('chatbot module editor and simulator', () => {
+  it('builds a two-module keyword bot, publishes it, and chats with it in the simulator', async () => {
+    const page = await stack.browser.newPage({ viewport: { width: 1500, height: 950 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await signIn(page);
+
+    await page.getByRole('button', { name: 'New chatbot' }).click();
+    await page.getByLabel('Name').fill('Coffee bot');
+    await page.getByLabel('Platform').selectOption('web');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: 'Coffee bot' }).waitFor();
+
+    // Module 1 (the entry module "Welcome"): a quick reply with one option.
+    await page.getByLabel('Search cards').fill('quick');
+    await page.locator('.bot-card-palette [data-type="message.quick_reply"]').click();
+    await page.getByRole('textbox', { name: 'Message text', exact: true }).fill('What would you like?');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Option label', exact: true }).fill('Prices');
+    // The card previews as web chat draws it, in the module's card list.
+    await expect.poll(() => page.getByTestId('bot-card').first().textContent()).toContain('What would you like?');
+
+    // Module 2: a text card.
+    await page.getByRole('button', { name: '+ Add module' }).click();
+    await page.getByLabel('Module name').fill('Prices');
+    await page.getByLabel('Search cards').fill('');
+    await page.locator('.bot-card-palette [data-type="message.text"]').click();
+    await page.getByRole('textbox', { name: 'Message text', exact: true }).fill('Coffee is 3 euros.');
+    await expect.poll(() => page.getByTestId('bot-module-item').count()).toBe(2);
+
+    // The quick reply's option leads to module 2 (picked from the module list, stored as an edge).
+    await page.getByTestId('bot-module-item').first().getByRole('button').first().click();
+    await page.getByTestId('bot-card').first().locator('.bot-card-title').click();
+    await page.locator('select[data-port^="option:"]').selectOption({ label: 'Prices' });
+
+    // A keyword trigger: "coffee" opens the entry module.
+    await page.getByLabel('Add trigger').selectOption({ label: 'Keyword' });
+    await page.locator('.bot-add-trigger button').click();
+    const keywords = page.getByRole('textbox', { name: 'Keywords', exact: true });
+    await keywords.fill('coffee');
+    await keywords.press('Enter');
+    await page.locator('select[data-port="next"]').selectOption({ label: 'Welcome' });
+    await expect.poll(() => page.getByTestId('bot-trigger').first().textContent()).toContain('coffee → Welcome');
+
+    await expect.poll(() => page.getByTestId('save-state').textContent(), { timeout: 10_000 }).toBe('All changes saved');
+    const flow = await stack.api.prisma.flow.findFirstOrThrow({ where: { name: 'Coffee bot' } });
+    const graph = JSON.parse(flow.draftGraph);
+    expect(graph.modules.map((m: { name: string }) => m.name)).toEqual(['Welcome', 'Prices']);
+    expect(graph.edges).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ source: graph.triggers[0].id, sourcePort: 'next', target: 'welcome' }),
+        expect.objectContaining({ source: graph.modules[0].cards[0].id, sourcePort: expect.stringMatching(/^option:/), target: graph.modules[1].id }),
+      ]),
+    );
+
+    // Publish (the unconnected timeout / free-text ports are warnings to confirm).
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Publish', exact: true }).click();
+    const outcome = await Promise.race([
+      dialog
+        .getByText('Published version 1.')
+        .waitFor()
+        .then(() => 'published'),
+      dialog
+        .getByText('Publishing was refused')
+        .waitFor()
+        .then(() => 'refused'),
+    ]);
+    if (outcome === 'refused') {
+      await dialog.getByLabel('Publish despite warnings').check();
+      await dialog.getByRole('button', { name: 'Publish', exact: true }).click();
+      await dialog.getByText('Published version 1.').waitFor();
+    }
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    // The simulator: say the keyword, press the quick reply, see module 2's card.
+    await page.getByRole('button', { name: 'Simulate' }).click();
+    const sim = page.getByTestId('simulator');
+    await expect.poll(() => sim.getByTestId('sim-status').textContent(), { timeout: 10_000 }).toBe('Connected');
+    await sim.getByRole('textbox', { name: 'Type a message' }).fill('coffee');
+    await sim.getByRole('button', { name: 'Send' }).click();
+    await sim.getByText('What would you like?').waitFor();
+    await sim.locator('.sim-quick-reply', { hasText: 'Prices' }).click();
+    await sim.getByText('Coffee is 3 euros.').waitFor();
+    // Each step is listed with its explanation, and the path lights up in the module list.
+    await expect.poll(() => sim.getByTestId('sim-steps').locator('li').count()).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => page.locator('.bot-module-item.sim-lit').count()).toBe(2);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('chats with the example keyword bot to the hand-off', async () => {
+    // The example as first start seeds it: a draft of examples/flows/keyword-bot.chatbot.json.
+    const admin = await apiSession(stack.admin);
+    await admin.call('attributes.define', { key: 'newsletter_email', type: 'text' });
+    const created = (await admin.call('flows.create', { kind: 'chatbot', name: 'Shop keyword bot (example)', scope: 'line' })).result.data;
+    const example = JSON.parse(readFileSync(new URL('../../examples/flows/keyword-bot.chatbot.json', import.meta.url), 'utf8'));
+    await admin.call('flows.saveDraft', { id: created.id, baseRevision: created.draftRevision, graph: example });
+
+    const page = await stack.browser.newPage({ viewport: { width: 1500, height: 950 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await signIn(page);
+    await page.getByRole('link', { name: 'Shop keyword bot (example)' }).click();
+    await page.getByRole('heading', { name: 'Shop keyword bot (example)' }).waitFor();
+    // Its modules, in order, with the entry module's cards previewed on LINE.
+    await expect.poll(() => page.getByTestId('bot-module-item').count()).toBe(7);
+    await expect.poll(() => page.getByTestId('bot-card').count()).toBe(2);
+
+    await page.getByRole('button', { name: 'Simulate' }).click();
+    const sim = page.getByTestId('simulator');
+    await expect.poll(() => sim.getByTestId('sim-status').textContent(), { timeout: 10_000 }).toBe('Connected');
+    await sim.getByRole('textbox', { name: 'Type a message' }).fill('hello');
+    await sim.getByRole('button', { name: 'Send' }).click();
+    await sim.getByText('What can I do for you?').waitFor();
+    await sim.locator('.sim-quick-reply', { hasText: 'Talk to a person' }).click();
+    await sim.getByTestId('sim-handoff').waitFor();
+    const steps = await sim.getByTestId('sim-steps').textContent();
+    expect(steps).toContain('Live agent');
+    await expect.poll(() => page.locator('.bot-module-item.sim-lit[data-module-id="m_agent"]').count()).toBe(1);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+});
