@@ -18,6 +18,7 @@ import { problemText } from '../problem-text.ts';
 import { SimulatorPanel } from '../simulator/SimulatorPanel.tsx';
 import { litIds } from '../simulator/session.ts';
 import type { ApiClient, FlowDetail } from '../trpc.ts';
+import { HistoryWorkspace } from '../versions/HistoryWorkspace.tsx';
 import { CardPreview } from './CardPreview.tsx';
 import { ConfigForm } from './ConfigForm.tsx';
 import { ConflictDialog } from './ConflictDialog.tsx';
@@ -55,6 +56,7 @@ function JourneyEditor({ client, flow, catalogue = defaultCatalogue, onBack, gra
   const { graph } = draft;
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [publishing, setPublishing] = useState(false);
+  const [history, setHistory] = useState(false);
   /** The simulator's steps so far, lit on the canvas; null while the simulator is closed. */
   const [simSteps, setSimSteps] = useState<readonly WebChatStep[] | null>(null);
   const flowApi = useReactFlow();
@@ -212,11 +214,16 @@ function JourneyEditor({ client, flow, catalogue = defaultCatalogue, onBack, gra
         <button type="button" onClick={() => setSimSteps((s) => s ?? [])} aria-pressed={simSteps !== null}>
           {t('bot.simulate')}
         </button>
+        <button type="button" aria-pressed={history} onClick={() => setHistory((h) => !h)}>
+          {t('history.open')}
+        </button>
         <button type="button" className="primary" onClick={() => setPublishing(true)}>
           {t('editor.publish')}
         </button>
       </header>
-      <div className="editor-body">
+      {history && <HistoryWorkspace client={client} flow={flow} catalogue={catalogue} onClose={() => setHistory(false)} />}
+      {/* Hidden, not unmounted, while the history is open: the canvas keeps its viewport and selection. */}
+      <div className="editor-body" style={history ? { display: 'none' } : undefined}>
         <Palette catalogue={catalogue} channels={graph.channels} onAdd={(type) => place(type, flowApi.screenToFlowPosition({ x: 400, y: 300 }))} />
         <main className="canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop} data-testid="canvas">
           <ReactFlow

@@ -2,8 +2,7 @@
 // Keys are checked there: every key here must exist in both languages.
 
 export const versionsEn = {
-  'history.open': 'History',
-  'history.stats': 'Statistics',
+  'history.open': 'Versions & statistics',
   'history.title': 'Version history',
   'history.backToDraft': 'Back to editing',
   'history.empty': 'Nothing has been published yet.',
@@ -95,13 +94,23 @@ export const versionsEn = {
   'stats.updated': 'Updated {time}; refreshes every few seconds.',
   'stats.unavailable': 'Statistics are not available: {reason}',
   'stats.port': 'Passed: {port}',
+  'rate.success': 'Success rate',
+  'rate.open': 'Open rate (LINE)',
+  'rate.read': 'Read rate',
+  'rate.click': 'Click rate',
+  'rate.response12': 'Response rate, 12 h',
+  'rate.response24': 'Response rate, 24 h',
+  'rate.response48': 'Response rate, 48 h',
+  'rate.unsubscribe': 'Unsubscribe / block rate',
+  'rate.sends': '{successful} of {sending} sends succeeded, {failed} failed',
+  'rate.failure': 'Failed: {reason} ({n})',
+  'rate.none': 'This node sent no messages in this version.',
 } as const;
 
 export type VersionsMessageKey = keyof typeof versionsEn;
 
 export const versionsZh: Record<VersionsMessageKey, string> = {
-  'history.open': '版本紀錄',
-  'history.stats': '統計',
+  'history.open': '版本與統計',
   'history.title': '版本紀錄',
   'history.backToDraft': '返回編輯',
   'history.empty': '尚未發布任何版本。',
@@ -193,4 +202,15 @@ export const versionsZh: Record<VersionsMessageKey, string> = {
   'stats.updated': '更新於 {time};每隔幾秒自動更新。',
   'stats.unavailable': '無法取得統計:{reason}',
   'stats.port': '通過:{port}',
+  'rate.success': '成功發送率',
+  'rate.open': '開封率(LINE)',
+  'rate.read': '已讀率',
+  'rate.click': '點擊率',
+  'rate.response12': '回應率(12 小時)',
+  'rate.response24': '回應率(24 小時)',
+  'rate.response48': '回應率(48 小時)',
+  'rate.unsubscribe': '退訂封鎖率',
+  'rate.sends': '{sending} 則中成功 {successful} 則,失敗 {failed} 則',
+  'rate.failure': '失敗:{reason}({n})',
+  'rate.none': '此節點在此版本中沒有發送訊息。',
 };
