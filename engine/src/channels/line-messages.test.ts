@@ -175,3 +175,80 @@ describe('cards built on the buttons template', () => {
     });
   });
 });
+
+describe('click tracking', () => {
+  const trackUrl = (url: string) => `https://omniflow.example/r/${Buffer.from(url).toString('base64url')}`;
+  const untracked = (uri: string) => Buffer.from(uri.slice('https://omniflow.example/r/'.length), 'base64url').toString();
+
+  it('rewrites every http(s) link of buttons, images, imagemap areas and Flex URI actions; tel: stays', () => {
+    const buttons = ok(
+      toLineMessages(
+        'message.text',
+        {
+          text: 'Hi',
+          buttons: [
+            { id: 'a', label: 'Site', action: { kind: 'url', url: 'https://shop.example.com/?a=1' } },
+            { id: 'b', label: 'Call', action: { kind: 'url', url: 'tel:+886223456789' } },
+          ],
+        },
+        REF,
+        { trackUrl },
+      ),
+    );
+    const actions = (buttons[0]!.template as { actions: { uri: string }[] }).actions;
+    expect(untracked(actions[0]!.uri)).toBe('https://shop.example.com/?a=1');
+    expect(actions[1]!.uri).toBe('tel:+886223456789');
+
+    const flex = ok(
+      toLineMessages(
+        'message.line_flex',
+        {
+          altText: 'Menu',
+          contents: {
+            type: 'bubble',
+            body: { type: 'box', layout: 'vertical', contents: [{ type: 'text', text: 'https://not-a-link.example stays text' }] },
+            footer: {
+              type: 'box',
+              layout: 'vertical',
+              contents: [
+                {
+                  type: 'button',
+                  action: { type: 'uri', label: 'Menu', uri: 'https://example.com/menu', altUri: { desktop: 'https://example.com/menu?pc=1' } },
+                },
+              ],
+            },
+          },
+        },
+        REF,
+        { trackUrl },
+      ),
+    );
+    const contents = flex[0]!.contents as {
+      body: { contents: { text: string }[] };
+      footer: { contents: { action: { uri: string; altUri: { desktop: string } } }[] };
+    };
+    expect(untracked(contents.footer.contents[0]!.action.uri)).toBe('https://example.com/menu');
+    expect(untracked(contents.footer.contents[0]!.action.altUri.desktop)).toBe('https://example.com/menu?pc=1');
+    expect(contents.body.contents[0]!.text).toBe('https://not-a-link.example stays text');
+
+    const map = ok(
+      toLineMessages(
+        'message.imagemap',
+        {
+          baseUrl: 'https://cdn.example.com/im',
+          altText: 'Map',
+          areas: [{ id: 'a', bounds: { x: 0, y: 0, width: 1040, height: 1040 }, action: { kind: 'url', url: 'https://shop.example.com' } }],
+        },
+        REF,
+        { trackUrl },
+      ),
+    );
+    expect(untracked((map[0]!.actions as { linkUri: string }[])[0]!.linkUri)).toBe('https://shop.example.com');
+  });
+
+  it('keeps the original link when the tracked one would pass LINE’s 1000 characters', () => {
+    const long = `https://shop.example.com/${'p'.repeat(900)}`;
+    const [m] = ok(toLineMessages('message.text', { text: 'Hi', buttons: [{ id: 'a', label: 'Go', action: { kind: 'url', url: long } }] }, REF, { trackUrl }));
+    expect((m!.template as { actions: { uri: string }[] }).actions[0]!.uri).toBe(long);
+  });
+});

@@ -45,6 +45,12 @@ export const LINE_LIMITS = {
 export interface LineMessageOptions {
   /** The imagemap's base URL (serving /240, /300, /460, /700, /1040) for an asset id. */
   imagemapBaseUrl?: (assetId: string) => string | undefined;
+  /**
+   * Click tracking (§7): the tracking redirect for an http(s) link. Applied to every link a card opens
+   * (buttons, image links, imagemap areas, Flex URI actions); a tracked URL longer than LINE's 1000
+   * characters keeps the original link.
+   */
+  trackUrl?: (url: string) => string;
 }
 
 export interface PostbackRef {
@@ -83,7 +89,20 @@ function mediaUrl(url: unknown, what: string, p: Problems): string {
 function uriAction(url: string, p: Problems, where: string, label?: string): LineAction {
   p.max(`${where} uri`, url.length, LINE_LIMITS.uri);
   p.need(/^(https?|line|tel):/i.test(url), `${where}: uri must use http, https, line or tel`);
-  return { type: 'uri', ...(label ? { label } : {}), uri: url };
+  return { type: 'uri', ...(label ? { label } : {}), uri: p.link(url) };
+}
+
+/** Flex contents with every URI action's `uri` and `altUri.desktop` passed through the click tracker. */
+function trackFlexLinks(value: unknown, p: Problems): unknown {
+  if (Array.isArray(value)) return value.map((v) => trackFlexLinks(v, p));
+  if (!value || typeof value !== 'object') return value;
+  const o = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, trackFlexLinks(v, p)])) as Record<string, unknown>;
+  if (o.type === 'uri' && typeof o.uri === 'string') {
+    o.uri = p.link(o.uri);
+    const alt = o.altUri as { desktop?: unknown } | undefined;
+    if (alt && typeof alt.desktop === 'string') o.altUri = { ...alt, desktop: p.link(alt.desktop) };
+  }
+  return o;
 }
 
 /** A template column or card with a single postback button (claim, upload, link, open…). */
@@ -109,8 +128,16 @@ function postbackTemplate(
   };
 }
 
+/** Collects every limit a message breaks, and applies click tracking to the links it builds. */
 class Problems {
   readonly list: string[] = [];
+  constructor(private readonly trackUrl?: (url: string) => string) {}
+  /** The link a button opens: the tracking redirect for http(s) links, others (tel:, line:) as they are. */
+  link(url: string): string {
+    if (!this.trackUrl || !/^https?:\/\//i.test(url)) return url;
+    const tracked = this.trackUrl(url);
+    return tracked.length <= LINE_LIMITS.uri ? tracked : url;
+  }
   max(what: string, value: number, limit: number): void {
     if (value > limit) this.list.push(`${what} is ${value}, LINE allows at most ${limit}`);
   }
@@ -149,7 +176,7 @@ export function toLineMessages(
   ref: PostbackRef,
   options: LineMessageOptions = {},
 ): LineMessage[] | ChannelFailure {
-  const p = new Problems();
+  const p = new Problems(options.trackUrl);
   let messages: LineMessage[];
   switch (nodeType) {
     case 'message.text': {
@@ -190,7 +217,7 @@ export function toLineMessages(
       p.max('altText', altText.length, LINE_LIMITS.altText);
       const errors = validateFlexContainer(content.contents, ['contents']).filter((i) => i.severity !== 'warning');
       for (const e of errors) p.list.push(`${e.path.join('.')}: ${e.message.en}`);
-      messages = [{ type: 'flex', altText, contents: content.contents }];
+      messages = [{ type: 'flex', altText, contents: trackFlexLinks(content.contents, p) }];
       break;
     }
     case 'message.carousel': {
@@ -294,7 +321,7 @@ export function toLineMessages(
             const uri = String(a.action.url ?? '');
             p.max(`${where} linkUri`, uri.length, LINE_LIMITS.uri);
             p.need(/^(https?|line|tel):/i.test(uri), `${where}: linkUri must use http, https, line or tel`);
-            return { type: 'uri', linkUri: uri, area, ...label };
+            return { type: 'uri', linkUri: p.link(uri), area, ...label };
           }
           // Imagemaps have no postback: a module area sends its name (or id) as the customer's text, which
           // the waiting session or the bot's keywords route.
@@ -309,7 +336,7 @@ export function toLineMessages(
       let videoPart = {};
       if (video) {
         const v = video.action as { videoUrl?: string; previewImageUrl?: string; linkUrl?: string; linkLabel?: string };
-        const link = v.linkUrl ? { externalLink: { linkUri: v.linkUrl, label: v.linkLabel ?? 'More' } } : {};
+        const link = v.linkUrl ? { externalLink: { linkUri: p.link(v.linkUrl), label: v.linkLabel ?? 'More' } } : {};
         if (v.linkUrl) p.max('video link label', (v.linkLabel ?? 'More').length, LINE_LIMITS.imagemapVideoLinkLabel);
         videoPart = {
           video: {

@@ -54,6 +54,10 @@ export interface LineAdapterOptions {
   timeoutMs?: number;
   now?: () => number;
   fetch?: typeof fetch;
+  /** Click tracking: the tracking redirect for a link of this effect's message (see `LineMessageOptions.trackUrl`). */
+  trackUrl?: (url: string, effect: Pick<Effect, 'runId' | 'flowId' | 'nodeId' | 'customerId'>) => string;
+  /** The imagemap base URL of an asset. */
+  imagemapBaseUrl?: (assetId: string) => string | undefined;
 }
 
 export const LINE_DEFAULT_BASE_URL = 'https://api.line.me';
@@ -75,7 +79,16 @@ export class LineAdapter {
     if (!identity) return failure('no_contact_on_channel', `Contact ${effect.customerId} has no LINE identity`, false);
     const channel = this.#channel(identity.channelId);
     if (!channel) return failure('channel_not_configured', `LINE channel ${identity.channelId} is not configured`, false);
-    const messages = toLineMessages(String(p.nodeType ?? ''), p.content ?? {}, { flowId: effect.flowId, nodeId: effect.nodeId });
+    const { trackUrl, imagemapBaseUrl } = this.#o;
+    const messages = toLineMessages(
+      String(p.nodeType ?? ''),
+      p.content ?? {},
+      { flowId: effect.flowId, nodeId: effect.nodeId },
+      {
+        ...(trackUrl ? { trackUrl: (url: string) => trackUrl(url, effect) } : {}),
+        ...(imagemapBaseUrl ? { imagemapBaseUrl } : {}),
+      },
+    );
     if (!Array.isArray(messages)) return messages;
 
     const now = this.#o.now?.() ?? Date.now();
