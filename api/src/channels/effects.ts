@@ -7,12 +7,18 @@ import {
   type EffectHandler,
   type EffectResult,
   HttpExecutor,
+  InstagramAdapter,
   LINE_DEFAULT_BASE_URL,
   LineAdapter,
   type LineChannelConfig,
+  MessengerAdapter,
+  type MetaPageConfig,
   type ReplyTokenStore,
   redact,
   type SendAdapter,
+  type SentLedger,
+  WhatsAppAdapter,
+  type WhatsAppChannelConfig,
 } from '@omniflow/engine';
 import type { ChannelRegistry, LoadedConnection } from './connections.ts';
 import type { DeliveryLog, RunFacts } from './deliveries.ts';
@@ -31,8 +37,8 @@ export interface ChannelEffectsOptions {
   runFacts: (runId: string) => RunFacts | undefined;
   /** The web chat hub (api/src/webchat), plugged in with one line when it exists. */
   webchat?: SendAdapter;
-  /** Extra send adapters keyed by channel (Messenger, Instagram, WhatsApp) built from the registry. */
-  sendAdapters?: (registry: ChannelRegistry) => Partial<Pick<ChannelAdapters, 'messenger' | 'instagram' | 'whatsapp'>>;
+  /** Meta has no retry key: accepted sends are remembered here so a redelivered effect is not sent twice. */
+  sentLedger?: SentLedger;
   /** Hosts Call an API may reach although private (tests: 127.0.0.1); added to each http connection's allowList. */
   httpAllowList?: readonly string[];
   fetch?: typeof fetch;
@@ -40,6 +46,38 @@ export interface ChannelEffectsOptions {
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+/** A Messenger page or Instagram account connection as the Meta adapters want it. */
+export function metaPageConfig(c: LoadedConnection): MetaPageConfig | undefined {
+  const pageId = c.kind === 'instagram' ? str(c.settings.igUserId) : str(c.settings.pageId);
+  const accessToken = c.secrets.pageAccessToken;
+  const appSecret = c.secrets.appSecret;
+  if (!pageId || !accessToken || !appSecret) return undefined;
+  return {
+    channelId: c.id,
+    pageId,
+    accessToken,
+    appSecret,
+    ...(c.secrets.verifyToken ? { verifyToken: c.secrets.verifyToken } : {}),
+    ...(str(c.settings.baseUrl) ? { baseUrl: str(c.settings.baseUrl)! } : {}),
+    ...(str(c.settings.apiVersion) ? { apiVersion: str(c.settings.apiVersion)! } : {}),
+  };
+}
+
+export function whatsAppConfig(c: LoadedConnection): WhatsAppChannelConfig | undefined {
+  const phoneNumberId = str(c.settings.phoneNumberId);
+  const { accessToken, appSecret } = c.secrets;
+  if (!phoneNumberId || !accessToken || !appSecret) return undefined;
+  return {
+    channelId: c.id,
+    phoneNumberId,
+    accessToken,
+    appSecret,
+    ...(c.secrets.verifyToken ? { verifyToken: c.secrets.verifyToken } : {}),
+    ...(str(c.settings.baseUrl) ? { baseUrl: str(c.settings.baseUrl)! } : {}),
+    ...(str(c.settings.apiVersion) ? { apiVersion: str(c.settings.apiVersion)! } : {}),
+  };
+}
 
 function lineConfig(c: LoadedConnection): LineChannelConfig | undefined {
   const accessToken = c.secrets.channelAccessToken;
@@ -62,6 +100,7 @@ export class ChannelEffects implements EffectHandler {
   #build(): ChannelEffectHandler {
     const { registry, contacts } = this.o;
     const fetchImpl = this.o.fetch ? { fetch: this.o.fetch } : {};
+    const ledger = this.o.sentLedger ? { ledger: this.o.sentLedger } : {};
     const adapters: ChannelAdapters = {
       // Looked up per send, so a rotated token is used at once.
       line: new LineAdapter({
@@ -73,7 +112,9 @@ export class ChannelEffects implements EffectHandler {
         replyTokens: this.o.replyTokens,
         ...fetchImpl,
       }),
-      ...(this.o.sendAdapters?.(registry) ?? {}),
+      messenger: new MessengerAdapter({ channels: (id) => this.#ofKind(id, 'messenger', metaPageConfig), contacts, ...ledger, ...fetchImpl }),
+      instagram: new InstagramAdapter({ channels: (id) => this.#ofKind(id, 'instagram', metaPageConfig), contacts, ...ledger, ...fetchImpl }),
+      whatsapp: new WhatsAppAdapter({ channels: (id) => this.#ofKind(id, 'whatsapp', whatsAppConfig), contacts, ...ledger, ...fetchImpl }),
       ...(this.o.webchat ? { webchat: this.o.webchat } : {}),
     };
     const capi = registry.ofKind('capi');
@@ -112,6 +153,11 @@ export class ChannelEffects implements EffectHandler {
       });
     }
     return new ChannelEffectHandler(adapters);
+  }
+
+  #ofKind<T>(id: string, kind: LoadedConnection['kind'], build: (c: LoadedConnection) => T | undefined): T | undefined {
+    const c = this.o.registry.get(id);
+    return c?.kind === kind ? build(c) : undefined;
   }
 
   async deliver(effect: Effect): Promise<EffectResult> {

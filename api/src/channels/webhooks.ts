@@ -1,4 +1,19 @@
-import { type LineInboundEvent, LineWebhookError, lineTriggerEvent, parseLineWebhook, parsePostbackData, type ReplyTokenStore } from '@omniflow/engine';
+import {
+  type LineInboundEvent,
+  LineWebhookError,
+  lineTriggerEvent,
+  type MetaInboundEvent,
+  MetaWebhookError,
+  metaTriggerEvent,
+  parseLineWebhook,
+  parseMetaWebhook,
+  parsePostbackData,
+  parseWhatsAppWebhook,
+  type ReplyTokenStore,
+  verifyMetaSubscription,
+  whatsAppDelivery,
+  whatsAppTriggerEvent,
+} from '@omniflow/engine';
 import type { TriggerEvent } from '@omniflow/schemas';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChannelRegistry, LoadedConnection } from './connections.ts';
@@ -88,11 +103,152 @@ async function handleLine(deps: WebhookDeps, request: FastifyRequest<{ Params: P
   return reply.send({ ok: true, accepted, duplicates, ignored: parsed.ignored });
 }
 
+function rejected(request: FastifyRequest, reply: FastifyReply, platform: string, connectionId: string, e: MetaWebhookError): FastifyReply {
+  request.log.warn({ connectionId, code: e.code }, `${platform} webhook rejected: ${e.message}`);
+  return reply.code(e.status).send({ ok: false, error: e.code, message: e.message });
+}
+
+/** GET handshake: echo hub.challenge when hub.verify_token is the connection's. */
+function handleSubscription(deps: WebhookDeps, request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, kinds: readonly string[]): unknown {
+  const connection = connectionFor(deps, request, reply, kinds);
+  if (!connection) return reply;
+  const check = verifyMetaSubscription(request.query as Record<string, string | string[] | undefined>, connection.secrets.verifyToken ?? '');
+  if (!check.ok) {
+    request.log.warn({ connectionId: connection.id }, `webhook subscription refused: ${check.message}`);
+    return reply.code(check.status).send({ ok: false, error: 'subscription_refused', message: check.message });
+  }
+  return reply.type('text/plain').send(check.challenge);
+}
+
+const clickOf = (data: string | undefined) => {
+  const pb = data ? parsePostbackData(data) : {};
+  return pb.flowId && pb.nodeId ? { flowId: pb.flowId, nodeId: pb.nodeId, buttonId: pb.buttonId } : undefined;
+};
+
+/** Messenger / Instagram delivery and read receipts: watermarks over what we sent the sender (PLATFORMS §2). */
+async function applyMetaReceipts(deps: WebhookDeps, connection: LoadedConnection, raw: Buffer): Promise<number> {
+  const root = JSON.parse(raw.toString('utf8')) as { entry?: { messaging?: Record<string, unknown>[] }[] };
+  let applied = 0;
+  for (const entry of root.entry ?? []) {
+    for (const m of entry.messaging ?? []) {
+      const sender = (m.sender as { id?: unknown } | undefined)?.id;
+      const delivery = m.delivery as { watermark?: unknown; mids?: unknown } | undefined;
+      const read = m.read as { watermark?: unknown } | undefined;
+      if (typeof sender !== 'string' || (!delivery && !read)) continue;
+      const identity = await deps.registry.prisma.contactIdentity.findUnique({
+        where: { channel_channelId_externalUserId: { channel: connection.kind, channelId: connection.id, externalUserId: sender } },
+        select: { customerId: true },
+      });
+      if (!identity) continue;
+      if (delivery) {
+        const at = new Date(typeof delivery.watermark === 'number' ? delivery.watermark : deps.now().getTime());
+        for (const mid of Array.isArray(delivery.mids) ? delivery.mids : []) {
+          if (typeof mid === 'string' && (await deps.deliveries.applyStatus(connection.kind, mid, 'received', at))) applied++;
+        }
+        if (typeof delivery.watermark === 'number') applied += await deps.deliveries.applyWatermark(connection.kind, identity.customerId, 'received', at);
+      }
+      if (read && typeof read.watermark === 'number')
+        applied += await deps.deliveries.applyWatermark(connection.kind, identity.customerId, 'read', new Date(read.watermark));
+    }
+  }
+  return applied;
+}
+
+const META_KIND: Record<MetaInboundEvent['kind'], InboundKind> = { message: 'message', postback: 'postback', referral: 'referral' };
+
+async function handleMeta(deps: WebhookDeps, request: FastifyRequest<{ Params: Params }>, reply: FastifyReply): Promise<unknown> {
+  const connection = connectionFor(deps, request, reply, ['messenger', 'instagram']);
+  if (!connection) return reply;
+  const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  let parsed: ReturnType<typeof parseMetaWebhook>;
+  try {
+    parsed = parseMetaWebhook(raw, request.headers, connection.secrets.appSecret ?? '');
+    if (parsed.platform !== connection.kind)
+      throw new MetaWebhookError('malformed', `A ${parsed.platform} webhook was sent to a ${connection.kind} connection`);
+  } catch (e) {
+    if (!(e instanceof MetaWebhookError)) throw e;
+    return rejected(request, reply, 'Meta', connection.id, e);
+  }
+  const channel = connection.kind as 'messenger' | 'instagram';
+  let accepted = 0;
+  let duplicates = 0;
+  for (const e of parsed.events) {
+    const identity = { channel, channelId: connection.id, externalUserId: e.senderId };
+    const customerId = await deps.inbound.resolveContact(identity);
+    const at = new Date(e.timestamp);
+    const click = clickOf(e.postback?.payload ?? e.quickReplyPayload);
+    const fresh = await deps.inbound.accept(
+      { connectionId: connection.id, channel, eventKey: e.eventId, customerId, kind: META_KIND[e.kind], at, ...(click ? { click } : {}) },
+      identity,
+    );
+    if (!fresh) {
+      duplicates++;
+      continue;
+    }
+    if (click) await deps.deliveries.recordClick(customerId, click.flowId, click.nodeId, at, 'module');
+    deps.ingest(metaTriggerEvent(e, customerId, connection.id));
+    accepted++;
+  }
+  const receipts = await applyMetaReceipts(deps, connection, raw);
+  return reply.send({ ok: true, accepted, duplicates, receipts, ignored: parsed.ignored });
+}
+
+async function handleWhatsApp(deps: WebhookDeps, request: FastifyRequest<{ Params: Params }>, reply: FastifyReply): Promise<unknown> {
+  const connection = connectionFor(deps, request, reply, ['whatsapp']);
+  if (!connection) return reply;
+  const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  let parsed: ReturnType<typeof parseWhatsAppWebhook>;
+  try {
+    parsed = parseWhatsAppWebhook(raw, request.headers, connection.secrets.appSecret ?? '');
+  } catch (e) {
+    if (!(e instanceof MetaWebhookError)) throw e;
+    return rejected(request, reply, 'WhatsApp', connection.id, e);
+  }
+  let accepted = 0;
+  let duplicates = 0;
+  for (const m of parsed.messages) {
+    const identity = { channel: 'whatsapp' as const, channelId: connection.id, externalUserId: m.from };
+    const customerId = await deps.inbound.resolveContact(identity, { displayName: m.profileName });
+    const at = new Date(m.timestamp);
+    const click = clickOf(m.reply?.id);
+    const kind: InboundKind = m.reply ? 'postback' : m.type === 'reaction' ? 'reaction' : 'message';
+    const fresh = await deps.inbound.accept(
+      { connectionId: connection.id, channel: 'whatsapp', eventKey: m.id, customerId, kind, at, ...(click ? { click } : {}) },
+      identity,
+    );
+    if (!fresh) {
+      duplicates++;
+      continue;
+    }
+    if (click) await deps.deliveries.recordClick(customerId, click.flowId, click.nodeId, at, 'module');
+    deps.ingest(whatsAppTriggerEvent(m, customerId, connection.id));
+    accepted++;
+  }
+  let statuses = 0;
+  for (const s of parsed.statuses) {
+    const d = whatsAppDelivery(s);
+    const status = d.status === 'delivered' ? 'received' : d.status === 'played' ? 'read' : d.status;
+    const found = await deps.deliveries.applyStatus(
+      'whatsapp',
+      d.messageId,
+      status,
+      new Date(d.at),
+      d.failure ? { reason: d.failure.reason, message: d.failure.message } : undefined,
+    );
+    if (found) statuses++;
+  }
+  return reply.send({ ok: true, accepted, duplicates, statuses, ignored: parsed.ignored });
+}
+
 /** Registers /webhooks/* in its own scope, where every body is read as a raw Buffer. */
 export async function registerWebhookRoutes(app: FastifyInstance, deps: WebhookDeps): Promise<void> {
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 10 * 1024 * 1024 }, (_request, body, done) => done(null, body));
     scope.post<{ Params: Params }>('/webhooks/line/:connectionId', (request, reply) => handleLine(deps, request, reply));
+    scope.get<{ Params: Params }>('/webhooks/meta/:connectionId', (request, reply) => handleSubscription(deps, request, reply, ['messenger', 'instagram']));
+    scope.post<{ Params: Params }>('/webhooks/meta/:connectionId', (request, reply) => handleMeta(deps, request, reply));
+    scope.get<{ Params: Params }>('/webhooks/whatsapp/:connectionId', (request, reply) => handleSubscription(deps, request, reply, ['whatsapp']));
+    scope.post<{ Params: Params }>('/webhooks/whatsapp/:connectionId', (request, reply) => handleWhatsApp(deps, request, reply));
   });
 }
