@@ -159,4 +159,86 @@ describe('chatbot module editor and simulator', () => {
     expect(pageErrors).toEqual([]);
     await page.close();
   });
+  it('runs the abandoned-cart journey for a test contact from its trigger, fast-forwarding the wait on a virtual clock', async () => {
+    const admin = await apiSession(stack.admin);
+    const created = (await admin.call('flows.create', { kind: 'journey', name: 'Abandoned cart (example)', channels: ['line'] })).result.data;
+    const example = JSON.parse(readFileSync(new URL('../../examples/flows/abandoned-cart.journey.json', import.meta.url), 'utf8'));
+    await admin.call('flows.saveDraft', { id: created.id, baseRevision: created.draftRevision, graph: example });
+
+    const page = await stack.browser.newPage({ viewport: { width: 1500, height: 950 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await signIn(page);
+    await page.getByRole('link', { name: 'Abandoned cart (example)' }).click();
+    await page.getByRole('heading', { name: 'Abandoned cart (example)' }).waitFor();
+    await page.getByRole('button', { name: 'Simulate' }).click();
+    const sim = page.getByTestId('simulator');
+    await sim.getByLabel('Test contact tags (comma separated)').fill('cart_abandoned');
+    await sim.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect.poll(() => sim.getByTestId('sim-status').textContent(), { timeout: 10_000 }).toBe('Connected');
+    // The contact waits at the one-hour wait; the clock has not moved.
+    await expect.poll(() => sim.getByTestId('sim-steps').textContent()).toMatch(/waiting/);
+    const before = await sim.getByTestId('sim-clock').textContent();
+    await expect.poll(() => page.locator('.react-flow__node.sim-lit').count()).toBeGreaterThanOrEqual(1);
+
+    await sim.getByRole('button', { name: /Fast-forward/ }).click();
+    await expect.poll(() => sim.getByTestId('sim-clock').textContent()).not.toBe(before);
+    await expect.poll(() => sim.getByTestId('sim-steps').textContent()).toContain('Wait over');
+    // No purchase tag: the coupon is next, held by the journey's quiet hours; each fast-forward jumps
+    // to the next due time until the CAPI event is sent and the run ends.
+    const finished = page.locator('.react-flow__node.sim-lit[data-id="finish"]');
+    for (let i = 0; i < 4 && (await finished.count()) === 0; i++) {
+      const clock = await sim.getByTestId('sim-clock').textContent();
+      await sim.getByRole('button', { name: /Fast-forward/ }).click();
+      await expect.poll(() => sim.getByTestId('sim-clock').textContent()).not.toBe(clock);
+    }
+    await expect.poll(() => finished.count()).toBe(1);
+    expect(await sim.getByTestId('sim-steps').textContent()).toMatch(/Quiet hours/);
+    const lit = await page.locator('.react-flow__node.sim-lit').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id')));
+    expect(lit).toEqual(expect.arrayContaining(['wait_1h', 'bought_yet', 'coupon', 'capi', 'finish']));
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+  it('falls back to a batch run when the simulator socket is down, fast-forwarding by re-running to the next due time', async () => {
+    const page = await stack.browser.newPage({ viewport: { width: 1500, height: 950 } });
+    // The socket cannot connect: every WebSocket closes at once, as behind a proxy that drops upgrades.
+    await page.addInitScript(() => {
+      class DownSocket {
+        readyState = 3;
+        onopen: unknown = null;
+        onmessage: unknown = null;
+        onerror: ((e: unknown) => void) | null = null;
+        onclose: ((e: unknown) => void) | null = null;
+        constructor() {
+          setTimeout(() => this.onclose?.({ code: 1006 }), 20);
+        }
+        send() {}
+        close() {}
+      }
+      (window as unknown as { WebSocket: unknown }).WebSocket = DownSocket;
+    });
+    await signIn(page);
+    await page.getByRole('link', { name: 'Abandoned cart (example)' }).click();
+    await page.getByRole('heading', { name: 'Abandoned cart (example)' }).waitFor();
+    await page.getByRole('button', { name: 'Simulate' }).click();
+    const sim = page.getByTestId('simulator');
+    await sim.getByLabel('Test contact tags (comma separated)').fill('cart_abandoned');
+    await sim.getByRole('button', { name: 'Run', exact: true }).click();
+    await sim.getByText('The simulator connection is closed.').waitFor();
+    await sim.getByRole('button', { name: 'Run without the live connection' }).click();
+    await expect.poll(() => sim.getByTestId('sim-status').textContent()).toBe('Offline run');
+    await expect.poll(() => sim.getByTestId('sim-clock').textContent()).toContain('2025-01-06 09:00');
+    await expect.poll(() => sim.getByTestId('sim-steps').textContent()).toMatch(/waiting/);
+    const finished = page.locator('.react-flow__node.sim-lit[data-id="finish"]');
+    for (let i = 0; i < 4 && (await finished.count()) === 0; i++) {
+      const clock = await sim.getByTestId('sim-clock').textContent();
+      await sim.getByRole('button', { name: /Fast-forward/ }).click();
+      await expect.poll(() => sim.getByTestId('sim-clock').textContent()).not.toBe(clock);
+    }
+    await expect.poll(() => finished.count()).toBe(1);
+    // The effects read as sentences: the coupon sent on LINE, the Conversions API event.
+    await sim.getByText(/Sends message\.line_flex on line/).waitFor();
+    await sim.getByText(/Meta Conversions API event/).waitFor();
+    await page.close();
+  });
 });

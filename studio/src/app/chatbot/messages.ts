@@ -53,6 +53,9 @@ export const chatbotEn = {
   'sim.status.connecting': 'Connecting…',
   'sim.status.open': 'Connected',
   'sim.status.closed': 'Disconnected',
+  'sim.status.batch': 'Offline run',
+  'sim.emptyJourney': 'Messages the journey sends to the test contact appear here.',
+  'sim.runBatch': 'Run without the live connection',
 } as const;
 
 export const chatbotZh: Record<keyof typeof chatbotEn, string> = {
@@ -107,4 +110,7 @@ export const chatbotZh: Record<keyof typeof chatbotEn, string> = {
   'sim.status.connecting': '連線中…',
   'sim.status.open': '已連線',
   'sim.status.closed': '已中斷',
+  'sim.status.batch': '離線執行',
+  'sim.emptyJourney': '旅程傳送給測試聯絡人的訊息會顯示於此。',
+  'sim.runBatch': '不透過即時連線執行',
 };

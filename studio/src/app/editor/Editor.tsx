@@ -294,6 +294,7 @@ function JourneyEditor({ client, flow, catalogue = defaultCatalogue, onBack, gra
       )}
       {simSteps !== null && (
         <SimulatorPanel
+          client={client}
           flowId={flow.id}
           graph={graph}
           catalogue={catalogue}

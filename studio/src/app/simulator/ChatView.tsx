@@ -68,7 +68,17 @@ function BotMessage({ message, onPress }: { message: WebChatBotMessage; onPress(
 }
 
 /** A phone-like conversation: the bot on the left, the tester on the right, quick replies under the last message. */
-export function ChatView({ transcript, typing, onPress }: { transcript: readonly TranscriptEntry[]; typing: boolean; onPress(action: WebChatAction): void }) {
+export function ChatView({
+  transcript,
+  typing,
+  onPress,
+  emptyText,
+}: {
+  transcript: readonly TranscriptEntry[];
+  typing: boolean;
+  onPress(action: WebChatAction): void;
+  emptyText?: string;
+}) {
   const { t } = useI18n();
   const end = useRef<HTMLDivElement>(null);
   // Keep the newest message in view as the conversation grows.
@@ -81,7 +91,7 @@ export function ChatView({ transcript, typing, onPress }: { transcript: readonly
   return (
     <div className="sim-phone" data-testid="sim-chat">
       <div className="sim-messages" role="log" aria-live="polite" aria-label={t('sim.conversation')}>
-        {transcript.length === 0 && <p className="sim-empty">{t('sim.emptyChat')}</p>}
+        {transcript.length === 0 && <p className="sim-empty">{emptyText ?? t('sim.emptyChat')}</p>}
         {transcript.map((entry) => {
           switch (entry.kind) {
             case 'bot':

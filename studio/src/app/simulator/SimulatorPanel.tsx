@@ -2,6 +2,8 @@ import type { Catalogue } from '@omniflow/nodes';
 import { AttributeKey, type FlowGraph, listNodes, type WebChatAction, type WebChatStep } from '@omniflow/schemas';
 import { type FormEvent, useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useI18n } from '../i18n.tsx';
+import type { ApiClient } from '../trpc.ts';
+import { framesOfBatch } from './batch.ts';
 import { ChatView } from './ChatView.tsx';
 import { initialSimState, SimulatorConnection, type SocketFactory, simReducer, simulatorUrl } from './session.ts';
 import './simulator.css';
@@ -18,6 +20,8 @@ export interface SimulatorPanelProps {
   onClose(): void;
   socketFactory?: SocketFactory;
   location?: { protocol: string; host: string };
+  /** Journeys: with the api client, a batch run (`simulator.run`) stands in when the socket is down. */
+  client?: ApiClient;
 }
 
 export interface TestContactForm {
@@ -48,8 +52,11 @@ export function parseTestContact(form: TestContactForm): { tags: string[]; attri
   return { tags, attributes };
 }
 
+/** Batch runs start at a fixed virtual time, so each fast-forward replays the same run a little further. */
+const BATCH_START = '2025-01-06T09:00:00.000Z';
+
 /** The simulator, opened from either editor: a chat with the bot, or a journey run with a test contact and a virtual clock. */
-export function SimulatorPanel({ flowId, graph, catalogue, prepare, onSteps, onSelect, onClose, socketFactory, location }: SimulatorPanelProps) {
+export function SimulatorPanel({ flowId, graph, catalogue, prepare, onSteps, onSelect, onClose, socketFactory, location, client }: SimulatorPanelProps) {
   const { t, l, locale } = useI18n();
   const [state, dispatch] = useReducer(simReducer, initialSimState);
   const connection = useRef<SimulatorConnection | null>(null);
@@ -59,6 +66,9 @@ export function SimulatorPanel({ flowId, graph, catalogue, prepare, onSteps, onS
   const [contactForm, setContactForm] = useState<TestContactForm>({ tags: '', attributes: '' });
   const [formError, setFormError] = useState<string | null>(null);
   const [startNodeId, setStartNodeId] = useState('');
+  /** Set while the batch fallback drives the panel: how far the virtual clock went, and the next due time. */
+  const [batch, setBatch] = useState<{ next?: string } | null>(null);
+  const [batchProblem, setBatchProblem] = useState<string | null>(null);
   const isBot = graph.kind === 'chatbot';
 
   const nodes = useMemo(() => listNodes(graph), [graph]);
@@ -88,6 +98,7 @@ export function SimulatorPanel({ flowId, graph, catalogue, prepare, onSteps, onS
     }
     connection.current?.close();
     dispatch({ type: 'reset' });
+    setBatch(null);
     connection.current = new SimulatorConnection(
       simulatorUrl({ flowId, ...(startNodeId ? { startNodeId } : {}), ...(location ? { location } : {}) }),
       { type: 'hello', name: locale === 'zh-Hant' ? '測試聯絡人' : 'Test contact', testContact: contact },
@@ -96,6 +107,38 @@ export function SimulatorPanel({ flowId, graph, catalogue, prepare, onSteps, onS
     );
     setStarted(true);
   }, [contactForm, prepare, flowId, startNodeId, location, locale, socketFactory]);
+
+  /** The batch fallback: runs to `until` (the start, then each next due time) and replays the result. */
+  const runBatch = useCallback(
+    async (until?: string) => {
+      if (!client) return;
+      const contact = parseTestContact(contactForm);
+      if ('error' in contact) {
+        setFormError(contact.error);
+        return;
+      }
+      setBatchProblem(null);
+      try {
+        await prepare();
+        const result = await client.simulator.run.mutate({
+          flowId,
+          ...(startNodeId ? { startNodeId } : {}),
+          contact: { tags: contact.tags, attributes: contact.attributes, points: 0 },
+          startAt: BATCH_START,
+          until: until ?? BATCH_START,
+        });
+        connection.current?.close();
+        connection.current = null;
+        dispatch({ type: 'reset' });
+        for (const frame of framesOfBatch(result)) dispatch({ type: 'frame', frame });
+        setBatch(result.nextTimerAt ? { next: result.nextTimerAt } : {});
+        setStarted(true);
+      } catch (error) {
+        setBatchProblem(error instanceof Error ? error.message : String(error));
+      }
+    },
+    [client, contactForm, prepare, flowId, startNodeId],
+  );
 
   // A chatbot conversation starts as soon as the panel opens; a journey waits for its test contact.
   const autoStarted = useRef(false);
@@ -119,13 +162,18 @@ export function SimulatorPanel({ flowId, graph, catalogue, prepare, onSteps, onS
   };
   const press = (action: WebChatAction) => connection.current?.press(action);
   const open = state.status === 'open';
+  const socketDown = started && !batch && state.status === 'closed';
+  const fastForward = () => {
+    if (batch) void runBatch(batch.next);
+    else connection.current?.fastForward();
+  };
 
   return (
     <aside className="sim-panel" aria-label={t('sim.title')} data-testid="simulator">
       <header className="sim-head">
         <h2>{t('sim.title')}</h2>
         <span className={`sim-status ${state.status}`} role="status" data-testid="sim-status">
-          {started ? t(`sim.status.${state.status}`) : t('sim.status.idle')}
+          {batch ? t('sim.status.batch') : started ? t(`sim.status.${state.status}`) : t('sim.status.idle')}
         </span>
         {state.clock && (
           <span className="sim-clock" data-testid="sim-clock" title={t('sim.clock')}>
@@ -185,7 +233,7 @@ export function SimulatorPanel({ flowId, graph, catalogue, prepare, onSteps, onS
             <button type="submit" className="primary" disabled={preparing}>
               {started ? t('sim.runAgain') : t('sim.run')}
             </button>
-            <button type="button" disabled={!open} onClick={() => connection.current?.fastForward()}>
+            <button type="button" disabled={batch ? !batch.next : !open} onClick={fastForward}>
               ⏩ {t('sim.fastForward')}
             </button>
           </div>
@@ -218,13 +266,26 @@ export function SimulatorPanel({ flowId, graph, catalogue, prepare, onSteps, onS
           </div>
         </>
       )}
-      {!isBot && started && <ChatView transcript={state.transcript} typing={state.typing} onPress={press} />}
-      {started && state.status === 'closed' && (
+      {!isBot && started && <ChatView transcript={state.transcript} typing={state.typing} onPress={press} emptyText={t('sim.emptyJourney')} />}
+      {socketDown && (
         <p className="sim-notice problem" role="alert">
           {t('sim.disconnected')}{' '}
           <button type="button" className="link" onClick={() => void start()}>
             {t('sim.reconnect')}
           </button>
+          {!isBot && client && (
+            <>
+              {' '}
+              <button type="button" className="link" onClick={() => void runBatch()}>
+                {t('sim.runBatch')}
+              </button>
+            </>
+          )}
+        </p>
+      )}
+      {batchProblem && (
+        <p className="sim-notice problem" role="alert">
+          {batchProblem}
         </p>
       )}
 
