@@ -145,7 +145,12 @@ export async function webChatPlugin(app: FastifyInstance, options: WebChatPlugin
         if (!flow) return reply.code(404).send({ ok: false, error: 'not_found', message: `Flow ${JSON.stringify(query.data.flowId)} was not found` });
         if (!can(found.actor.role, 'flows.edit', flow.kind as FlowKind))
           return reply.code(403).send({ ok: false, error: 'forbidden', message: `Your role may not edit this ${flow.kind}` });
-        const graph = readStoredGraph(flow.draftGraph, `flow ${query.data.flowId}`);
+        let graph: FlowGraph;
+        try {
+          graph = readStoredGraph(flow.draftGraph, `flow ${query.data.flowId}`);
+        } catch (e) {
+          return reply.code(422).send({ ok: false, error: 'invalid_draft', message: e instanceof Error ? e.message : String(e) });
+        }
         simulations.set(request, { graph, ...(query.data.startNodeId ? { startNodeId: query.data.startNodeId } : {}) });
       },
     },

@@ -18,6 +18,7 @@ import {
   type WebChatServerFrame,
   type WebChatStep,
 } from '@omniflow/schemas';
+import { z } from 'zod';
 import { toWebChatMessage } from './render.ts';
 
 // The studio simulator: a flow's current draft on a sandboxed in-memory engine with a virtual clock,
@@ -109,7 +110,20 @@ export class SimulatorSession {
       maxDeliveryAttempts: 1,
       ...(this.#o.onError ? { onError: this.#o.onError } : {}),
     });
-    engine.publish(FLOW_ID, VERSION_ID, this.#o.graph);
+    try {
+      engine.publish(FLOW_ID, VERSION_ID, this.#o.graph);
+    } catch (e) {
+      // A draft is work in progress: say what is wrong instead of failing the socket.
+      await engine.stop();
+      const issue = e instanceof z.ZodError ? e.issues[0] : undefined;
+      await this.#o.send({
+        type: 'error',
+        code: 'invalid_draft',
+        message: issue ? `${issue.path.join('.')}: ${issue.message}` : e instanceof Error ? e.message : String(e),
+        ...(issue ? { field: issue.path.join('.') } : {}),
+      });
+      return;
+    }
     engine.start();
     const session: Session = { id: `sim_${randomUUID()}`, engine, clock, contacts, customerId, emitted: new Set(), handedOff: false };
     this.#session = session;

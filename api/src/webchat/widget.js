@@ -115,8 +115,10 @@
   }
   launcher.addEventListener('click', () => setOpen(panel.hidden));
   closeButton.addEventListener('click', () => setOpen(false));
-  panel.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape') setOpen(false);
+  // Escape closes the chat while focus is in it (or was left on the page when a pressed reply went away).
+  document.addEventListener('keydown', (e) => {
+    const focus = document.activeElement;
+    if (e.key === 'Escape' && !panel.hidden && (panel.contains(focus) || focus === document.body)) setOpen(false);
   });
 
   function scroll() {
@@ -175,6 +177,8 @@
   }
   function postback(action) {
     quick.hidden = true;
+    // The pressed button may be about to disappear: keep keyboard focus in the chat.
+    input.focus();
     mine(action.label);
     transmit({ type: 'postback', payload: action.payload || '', label: action.label, clientMessageId: newId() });
   }
