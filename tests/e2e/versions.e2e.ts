@@ -83,6 +83,8 @@ describe('version history, diff, rollback and statistics', () => {
     expect(await line.textContent()).toContain('Tags › #2: set to “gold”');
     expect(await line.textContent()).not.toMatch(/[{}[\]]/);
 
+    await shot(page, 'versions-diff');
+
     // Draft vs a version: a node added to the draft is marked "added".
     const draft = (await api.call('flows.get', { id: flow.id })) as { draftRevision: number; draftGraph: typeof JOURNEY };
     const withWait = {
@@ -133,6 +135,8 @@ describe('version history, diff, rollback and statistics', () => {
     await funnel.getByRole('button', { name: /^Add \/ remove tags: 1/ }).click();
     await history.getByRole('img', { name: 'Counts for Add / remove tags' }).waitFor();
 
+    await shot(page, 'versions-stats');
+
     // Traditional Chinese.
     await page.getByLabel('Language').selectOption('zh-Hant');
     await historyCanvas.getByText('第 3 版(唯讀)').waitFor();
@@ -142,6 +146,12 @@ describe('version history, diff, rollback and statistics', () => {
     await page.close();
   });
 });
+
+/** OMNIFLOW_E2E_SCREENSHOTS=<dir> keeps a picture of each screen for a person to review. */
+async function shot(page: Page, name: string) {
+  const dir = process.env.OMNIFLOW_E2E_SCREENSHOTS;
+  if (dir) await page.screenshot({ path: `${dir}/${name}.png` });
+}
 
 async function signIn(page: Page) {
   await page.goto(stack.url);

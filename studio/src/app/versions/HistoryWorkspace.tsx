@@ -352,9 +352,10 @@ function DiffDetails({
   const { t } = useI18n();
   const marked = diff.nodes.filter((n) => n.mark !== 'same');
   const to = view.to === 'draft' ? t('compare.draft') : t('history.version', { n: view.to });
+  const heading = t('compare.heading', { from: t('history.version', { n: view.from }), to });
   return (
-    <section className="diff-details" aria-label={t('compare.heading', { from: view.from, to })}>
-      <h2>{t('compare.heading', { from: view.from, to })}</h2>
+    <section className="diff-details" aria-label={heading}>
+      <h2>{heading}</h2>
       {marked.length === 0 && flowChanges.length === 0 && diff.counts.edgesAdded + diff.counts.edgesRemoved === 0 && <p>{t('compare.identical')}</p>}
       <ul className="diff-list">
         {marked.map(({ node, mark }) => (
