@@ -4,7 +4,7 @@
 //
 //   npm run bench:engine                       full run (a few minutes on 2 cores)
 //   npm run bench:engine -- --quick            smaller workloads
-//   npm run bench:engine -- --runtime temporal (not available yet: prints a skipped line)
+//   npm run bench:engine -- --runtime temporal on the server at TEMPORAL_ADDRESS (bench/engine/temporal.ts)
 //   npm run bench:engine -- --throughput-only | --timers-only   one phase (profiling)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -449,8 +449,9 @@ async function main(): Promise<void> {
     return;
   }
   if (runtime === 'temporal') {
-    log('The Temporal runtime is not available yet (no Temporal server here): nothing measured.');
-    log(JSON.stringify({ runtime: 'temporal', skipped: true, reason: 'Temporal runtime not available yet' }));
+    // Loaded only when asked for: the embedded bench does not load the Temporal SDK.
+    const { temporalBench } = await import('./temporal.ts');
+    await temporalBench({ quick, log });
     return;
   }
   if (runtime !== 'embedded') throw new Error(`Unknown runtime ${runtime} (embedded | temporal)`);

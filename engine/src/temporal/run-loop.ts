@@ -310,6 +310,17 @@ export class RunInterpreter {
     this.#flow = flow;
     this.#versionId = next.versionId;
     this.#migrateTo = undefined;
+    const pos = this.#pos;
+    if (pos.wait)
+      this.#record({
+        kind: 'position',
+        runId: this.#input.runId,
+        versionId: this.#versionId,
+        nodeId: pos.nodeId,
+        state: 'waiting',
+        vars: pos.vars,
+        wait: pos.wait,
+      });
   }
 
   /** Follows a port from the current node (or ends the run when it leads nowhere). */
