@@ -9,8 +9,10 @@ import { ChannelEffects } from './channels/effects.ts';
 import type { PrismaClient } from './db/open.ts';
 import type { DomainEvent, DomainEventBus } from './events.ts';
 import type { FlowStatus } from './lifecycle/transitions.ts';
+import { createFlowStatusSync, type FlowStatusSync, PrismaContactDirectory } from './scheduler/index.ts';
 import { PrismaContactStore } from './services/contact-store.ts';
 import type { InFlightPolicy } from './services/versions.ts';
+import { ImportTriggerFeed } from './tracking/index.ts';
 
 // The embedded engine hosted by the api process (`npm start` runs one process). Customer-data
 // changes reach it as trigger events and inbound contact events; publishing and lifecycle changes
@@ -24,6 +26,10 @@ export interface FlowRuntime {
 
 export interface EngineHost extends FlowRuntime {
   engine: EmbeddedEngine;
+  /** Keeps flow rows in step with scheduled starts and end times the engine fires. */
+  statusSync: FlowStatusSync;
+  /** Imports with "trigger journeys" on → journeys with the import trigger (§3.9). */
+  importTriggers: ImportTriggerFeed;
   close(): Promise<void>;
 }
 
@@ -128,31 +134,55 @@ export function createEngineHost(options: {
           ...(ch.log ? { log: ch.log } : {}),
         })
       : undefined;
+  const statusSync = createFlowStatusSync({ prisma: options.prisma, ...(options.onError ? { onError: options.onError } : {}) });
   const engine = createEmbeddedEngine({
     dataDir: options.dataDir,
     catalogue: options.catalogue,
     contacts,
+    directory: new PrismaContactDirectory(options.prisma),
+    onFlowStatus: (change) => statusSync.onFlowStatus(change),
     effects: options.effects ?? channelEffects ?? unconfiguredEffects,
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
+  const importTriggers = new ImportTriggerFeed({
+    prisma: options.prisma,
+    ingest: (event) => engine.ingest(event),
     ...(options.onError ? { onError: options.onError } : {}),
   });
   const unsubscribe = options.events.on('*', (event) => {
     // Changes a journey made itself are already in the engine's inbox, committed with the step.
     if ('sourceRef' in event && event.sourceRef && 'runId' in event.sourceRef) return;
+    importTriggers.push(event);
     const { trigger, inbound } = toEngineEvents(event);
     if (trigger) engine.ingest(trigger);
     if (inbound) engine.deliverInbound(inbound);
   });
   engineRef = engine;
   engine.start();
+  // Scheduled starts and end times that fired while the api was down, and scheduled versions the engine lacks.
+  statusSync.reconcile(engine).catch((e) => options.onError?.(e));
   return {
     engine,
+    statusSync,
+    importTriggers,
     published({ flowId, versionId, graph, inFlightPolicy, status }) {
-      // A scheduled version is handed over when its start time comes (the scheduler lands with the engine issue).
       if (status === 'active') engine.publish(flowId, versionId, graph, { inFlight: inFlightPolicy });
+      else if (status === 'scheduled') {
+        // The engine holds the start (and end) as durable jobs; the times are on the committed flow row.
+        options.prisma.flow
+          .findUnique({ where: { id: flowId }, select: { scheduledStartAt: true, scheduledEndAt: true } })
+          .then((row) => {
+            if (!row?.scheduledStartAt) return;
+            const endAt = row.scheduledEndAt ? { endAt: row.scheduledEndAt } : {};
+            engine.publish(flowId, versionId, graph, { inFlight: inFlightPolicy, startAt: row.scheduledStartAt, ...endAt });
+          })
+          .catch((e) => options.onError?.(e));
+      }
     },
     statusChanged(flowId, status) {
       if (status === 'paused') engine.pause(flowId);
-      else if (status === 'active') engine.resume(flowId);
+      // Resuming goes back to scheduled while the start is ahead; the engine knows from its job.
+      else if (status === 'active' || status === 'scheduled') engine.resume(flowId);
       else if (status === 'ended') engine.end(flowId);
     },
     async close() {

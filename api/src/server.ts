@@ -20,6 +20,7 @@ import { type AppRouter, appRouter } from './router/index.ts';
 import { ImportQueue } from './services/imports.ts';
 import { seedExampleFlows } from './services/seed.ts';
 import { ensureFirstAdmin } from './services/users.ts';
+import { registerTrackingRoutes } from './tracking/index.ts';
 import { WebChatHub, type WebChatPluginOptions, webChatAddressOf, webChatPlugin, withWebChat } from './webchat/index.ts';
 
 export const API_VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -218,6 +219,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ingest: (event) => running?.engine.ingest(event),
       now,
     });
+    // POST /track/visit and /track/event (website, cart, forms, OmniLink, comments), API-key authenticated.
+    if (running) registerTrackingRoutes(app, { prisma, now, ingest: (event) => running.engine.ingest(event) });
     let seeded: string[] = [];
     if (firstAdmin && options.seedExamples) {
       const admin = await prisma.user.findUniqueOrThrow({ where: { email: firstAdmin.email } });

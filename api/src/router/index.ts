@@ -10,6 +10,7 @@ import { importsRouter } from './imports.ts';
 import { lifecycleRouter } from './lifecycle.ts';
 import { pointsRouter } from './points.ts';
 import { runsRouter } from './runs.ts';
+import { schedulesRouter } from './schedules.ts';
 import { simulatorRouter } from './simulator.ts';
 import { tagsRouter } from './tags.ts';
 import { testListsRouter } from './testLists.ts';
@@ -22,6 +23,7 @@ export const appRouter = router({
   versions: versionsRouter,
   lifecycle: lifecycleRouter,
   runs: runsRouter,
+  schedules: schedulesRouter,
   simulator: simulatorRouter,
   audit: auditRouter,
   users: usersRouter,

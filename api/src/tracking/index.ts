@@ -1,0 +1,2 @@
+export { ImportTriggerFeed } from './import-trigger-feed.ts';
+export { registerTrackingRoutes, TrackEventBody, type TrackingOptions, VisitBody } from './routes.ts';
