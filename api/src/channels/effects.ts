@@ -10,6 +10,7 @@ import {
   InstagramAdapter,
   LINE_DEFAULT_BASE_URL,
   LineAdapter,
+  type LineAdapterOptions,
   type LineChannelConfig,
   MessengerAdapter,
   type MetaPageConfig,
@@ -37,6 +38,8 @@ export interface ChannelEffectsOptions {
   runFacts: (runId: string) => RunFacts | undefined;
   /** The web chat hub (api/src/webchat), plugged in with one line when it exists. */
   webchat?: SendAdapter;
+  /** Click tracking (api/src/clicks): the tracking redirect for each link a LINE card opens. */
+  lineTrackUrl?: LineAdapterOptions['trackUrl'];
   /** Meta has no retry key: accepted sends are remembered here so a redelivered effect is not sent twice. */
   sentLedger?: SentLedger;
   /** Hosts Call an API may reach although private (tests: 127.0.0.1); added to each http connection's allowList. */
@@ -110,6 +113,7 @@ export class ChannelEffects implements EffectHandler {
         },
         contacts,
         replyTokens: this.o.replyTokens,
+        ...(this.o.lineTrackUrl ? { trackUrl: this.o.lineTrackUrl } : {}),
         ...fetchImpl,
       }),
       messenger: new MessengerAdapter({ channels: (id) => this.#ofKind(id, 'messenger', metaPageConfig), contacts, ...ledger, ...fetchImpl }),
@@ -139,19 +143,15 @@ export class ChannelEffects implements EffectHandler {
         ...fetchImpl,
       });
     }
+    // Call an API works without a connection (no auth, public hosts); http connections add named
+    // secrets for its auth and hosts to its egress allow-list.
     const http = registry.ofKind('http');
-    if (http.length > 0) {
-      const allowList = [
-        ...(this.o.httpAllowList ?? []),
-        ...http.flatMap((c) => (Array.isArray(c.settings.allowList) ? c.settings.allowList.map(String) : [])),
-      ];
-      adapters.http = new HttpExecutor({
-        // Named secrets of every Call-an-API connection; the first that has the name wins.
-        secrets: (ref) => http.find((c) => c.secrets[ref] !== undefined)?.secrets[ref],
-        allowList,
-        log: (line) => this.o.log?.(redact(line, registry.allSecrets())),
-      });
-    }
+    adapters.http = new HttpExecutor({
+      // Named secrets of every Call-an-API connection; the first that has the name wins.
+      secrets: (ref) => http.find((c) => c.secrets[ref] !== undefined)?.secrets[ref],
+      allowList: [...(this.o.httpAllowList ?? []), ...http.flatMap((c) => (Array.isArray(c.settings.allowList) ? c.settings.allowList.map(String) : []))],
+      log: (line) => this.o.log?.(redact(line, registry.allSecrets())),
+    });
     return new ChannelEffectHandler(adapters);
   }
 

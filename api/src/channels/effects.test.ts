@@ -1,0 +1,132 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Effect, MemoryReplyTokenStore } from '@omniflow/engine';
+import { Customer } from '@omniflow/schemas';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type PrismaClient } from '../db/open.ts';
+import { ChannelRegistry } from './connections.ts';
+import { DeliveryLog } from './deliveries.ts';
+import { ChannelEffects } from './effects.ts';
+import { SecretBox } from './secret-box.ts';
+
+// The effect handler built from stored connections, against a local HTTP server: Call an API takes its
+// bearer secret from the encrypted store and never logs it; LINE sends use the connection's token and
+// base URL, are recorded as deliveries, and follow the connections as they change.
+
+const CRM_TOKEN = 'crm-bearer-token-5f4e3d2c1b';
+const LINE_TOKEN = 'line-token-for-effects-0001';
+const USER = 'U0123456789abcdef0123456789abcdef';
+
+let prisma: PrismaClient;
+let dir: string;
+let local: Server;
+let baseUrl: string;
+const seen: { path: string; authorization: string | undefined; body: string }[] = [];
+
+function read(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'omniflow-effects-'));
+  prisma = (await openDatabase(dir)).prisma;
+  local = createServer(async (req, res) => {
+    const body = await read(req);
+    seen.push({ path: req.url ?? '', authorization: req.headers.authorization, body });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(req.url === '/v2/bot/message/push' ? JSON.stringify({ sentMessages: [{ id: '461230966842064897', quoteToken: 'q' }] }) : '{"ok":true}');
+  });
+  await new Promise<void>((r) => local.listen(0, '127.0.0.1', r));
+  baseUrl = `http://127.0.0.1:${(local.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await prisma.$disconnect();
+  await new Promise<void>((r) => local.close(() => r()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function storeConnection(registry: ChannelRegistry, kind: string, settings: unknown, secrets: Record<string, string>) {
+  const row = await prisma.channelConnection.create({ data: { kind, name: kind, settings: JSON.stringify(settings), secrets: '' } });
+  await prisma.channelConnection.update({ where: { id: row.id }, data: { secrets: registry.box.seal(secrets, row.id) } });
+  await registry.reload();
+  return row.id;
+}
+
+const effect = (kind: Effect['kind'], payload: Record<string, unknown>, key: string): Effect => ({
+  idempotencyKey: key,
+  kind,
+  runId: 'run1',
+  flowId: 'flow1',
+  customerId: 'cust1',
+  nodeId: 'node1',
+  payload,
+  attempt: 1,
+});
+
+describe('ChannelEffects', () => {
+  it('resolves Call-an-API secrets from the encrypted store, redacted from every log line', async () => {
+    const registry = new ChannelRegistry(prisma, new SecretBox(Buffer.alloc(32, 9)));
+    await storeConnection(registry, 'http', { allowList: ['127.0.0.1'] }, { crm_token: CRM_TOKEN });
+    const logs: string[] = [];
+    const effects = new ChannelEffects({
+      registry,
+      contacts: { get: async () => undefined },
+      replyTokens: new MemoryReplyTokenStore(),
+      deliveries: new DeliveryLog(prisma, () => new Date()),
+      runFacts: () => ({ versionId: 'v1', isTest: false }),
+      log: (l) => logs.push(l),
+    });
+    const result = await effects.deliver(
+      effect('http', { method: 'POST', url: `${baseUrl}/crm?token=${CRM_TOKEN}`, body: '{}', auth: { kind: 'bearer', secretRef: 'crm_token' } }, 'k-http'),
+    );
+    expect(result).toMatchObject({ ok: true, status: 200 });
+    expect(seen.at(-1)).toMatchObject({ path: `/crm?token=${CRM_TOKEN}`, authorization: `Bearer ${CRM_TOKEN}` });
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs.join('\n')).not.toContain(CRM_TOKEN);
+    const missing = await effects.deliver(effect('http', { method: 'GET', url: `${baseUrl}/x`, auth: { kind: 'bearer', secretRef: 'nope' } }, 'k-http2'));
+    expect(missing).toMatchObject({ ok: false, reason: 'blocked' });
+    effects.close();
+  });
+
+  it('sends on LINE with the stored connection, records the delivery, and follows connection changes', async () => {
+    const registry = new ChannelRegistry(prisma, new SecretBox(Buffer.alloc(32, 9)));
+    const lineId = await storeConnection(registry, 'line', { baseUrl }, { channelAccessToken: LINE_TOKEN, channelSecret: 'line-secret-xyz' });
+    const contact = Customer.parse({
+      id: 'cust1',
+      createdAt: '2026-01-01T00:00:00Z',
+      identities: [{ channel: 'line', channelId: lineId, externalUserId: USER }],
+    });
+    const deliveries = new DeliveryLog(prisma, () => new Date('2026-11-25T12:00:00Z'));
+    const effects = new ChannelEffects({
+      registry,
+      contacts: { get: async (id) => (id === 'cust1' ? contact : undefined) },
+      replyTokens: new MemoryReplyTokenStore(),
+      deliveries,
+      runFacts: () => ({ versionId: 'v7', isTest: false }),
+    });
+    const send = (key: string) =>
+      effects.deliver(effect('send', { channel: 'line', nodeType: 'message.send', content: { kind: 'text', text: 'Hi' }, purpose: 'marketing' }, key));
+
+    expect(await send('k-line-1')).toMatchObject({ ok: true, messageId: '461230966842064897' });
+    expect(seen.at(-1)).toMatchObject({ path: '/v2/bot/message/push', authorization: `Bearer ${LINE_TOKEN}` });
+    const row = await prisma.messageDelivery.findUniqueOrThrow({ where: { idempotencyKey: 'k-line-1' } });
+    expect(row).toMatchObject({ status: 'sent', platformMessageId: '461230966842064897', versionId: 'v7', connectionId: lineId, channel: 'line' });
+
+    // The connection is deleted: the next send fails as not configured, and the delivery says why.
+    await prisma.channelConnection.update({ where: { id: lineId }, data: { deletedAt: new Date() } });
+    await registry.reload();
+    expect(await send('k-line-2')).toMatchObject({ ok: false, reason: 'channel_not_configured' });
+    expect(await prisma.messageDelivery.findUniqueOrThrow({ where: { idempotencyKey: 'k-line-2' } })).toMatchObject({
+      status: 'failed',
+      reason: 'channel_not_configured',
+    });
+    effects.close();
+  });
+});
