@@ -2,12 +2,15 @@ import {
   type Effect,
   MemoryContactStore,
   MemorySentLedger,
+  MetaWebhookError,
   parseWhatsAppWebhook,
   WhatsAppAdapter,
+  type WhatsAppDelivery,
+  WhatsAppWebhookHandler,
   whatsAppDelivery,
   whatsAppTriggerEvent,
 } from '@omniflow/engine';
-import { Customer } from '@omniflow/schemas';
+import { Customer, type TriggerEvent } from '@omniflow/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { META_FAILURES, signedWebhook, startWhatsAppServer, type WhatsAppServer } from './meta-servers.ts';
 
@@ -237,5 +240,56 @@ describe('WhatsApp webhooks for what the server sent', () => {
     const trigger = whatsAppTriggerEvent(parsed.messages[0]!, 'fresh', 'ch_wa');
     expect(trigger).toMatchObject({ type: 'postback.received', payload: { flowId: 'j1', nodeId: 'n', buttonId: 'yes', replyTo: wamid } });
     expect(whatsAppDelivery(parsed.statuses[0]!)).toMatchObject({ messageId: wamid, status: 'delivered' });
+  });
+});
+
+describe('WhatsAppWebhookHandler', () => {
+  it('hands messages to the engine and statuses to onDelivery; other numbers are skipped; forged bodies rejected', async () => {
+    const ingested: TriggerEvent[] = [];
+    const deliveries: WhatsAppDelivery[] = [];
+    const handler = new WhatsAppWebhookHandler({
+      channel: { channelId: 'ch_wa', appSecret: 'wa-secret', phoneNumberId: PHONE_ID },
+      resolveCustomer: async ({ externalUserId, profileName }) => `cust_${externalUserId}_${profileName ?? ''}`,
+      ingest: (e) => ingested.push(e),
+      onDelivery: (d) => deliveries.push(d),
+    });
+    const value = (phoneNumberId: string, extra: Record<string, unknown>) => ({
+      field: 'messages',
+      value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId }, ...extra },
+    });
+    const ts = String(Math.floor(NOW / 1000));
+    const payload = {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: '102290129340398',
+          changes: [
+            value(PHONE_ID, {
+              contacts: [{ profile: { name: 'Mei' }, wa_id: WA.fresh }],
+              messages: [{ from: WA.fresh, id: 'wamid.h1', timestamp: ts, type: 'text', text: { body: 'unsub' } }],
+            }),
+            value(PHONE_ID, {
+              statuses: [
+                { id: 'wamid.out', status: 'failed', timestamp: ts, recipient_id: WA.fresh, errors: [{ code: 131026, title: 'Message undeliverable' }] },
+              ],
+            }),
+            value('999999999999999', { messages: [{ from: WA.stale, id: 'wamid.other', timestamp: ts, type: 'text', text: { body: 'x' } }] }),
+          ],
+        },
+      ],
+    };
+    const { body, headers } = signedWebhook(payload, 'wa-secret');
+    expect(await handler.handle(body, headers)).toEqual({ accepted: 1, statuses: 1, ignored: 1 });
+    expect(ingested).toHaveLength(1);
+    expect(ingested[0]).toMatchObject({
+      type: 'message.received',
+      customerId: `cust_${WA.fresh}_Mei`,
+      dedupeKey: 'whatsapp:wamid.h1',
+      payload: { text: 'unsub' },
+    });
+    expect(deliveries[0]).toMatchObject({ messageId: 'wamid.out', status: 'failed', failure: { reason: 'rejected', retryable: false, code: 131026 } });
+    const forged = signedWebhook(payload, 'guessed-secret');
+    await expect(handler.handle(forged.body, forged.headers)).rejects.toBeInstanceOf(MetaWebhookError);
+    expect(ingested).toHaveLength(1);
   });
 });

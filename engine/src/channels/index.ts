@@ -85,6 +85,8 @@ export {
   type WhatsAppReply,
   type WhatsAppStatusEvent,
   type WhatsAppStatusValue,
+  WhatsAppWebhookHandler,
+  type WhatsAppWebhookHandlerOptions,
   whatsAppDelivery,
   whatsAppTriggerEvent,
 } from './whatsapp-webhook.ts';

@@ -273,8 +273,10 @@ export class MetaWebhookHandler {
 
   async handle(rawBody: string | Buffer, headers: HeaderBag): Promise<{ accepted: number; ignored: number }> {
     const parsed = parseMetaWebhook(rawBody, headers, this.o.channel.appSecret);
+    let accepted = 0;
     let ignored = parsed.ignored;
     for (const e of parsed.events) {
+      // A Page endpoint that receives Instagram events (or the reverse) is misconfigured: skip, not fail.
       if (e.platform !== this.o.platform) {
         ignored++;
         continue;
@@ -286,7 +288,8 @@ export class MetaWebhookHandler {
         at: new Date(e.timestamp),
       });
       this.o.ingest(metaTriggerEvent(e, customerId, this.o.channel.channelId));
+      accepted++;
     }
-    return { accepted: parsed.events.length - (ignored - parsed.ignored), ignored };
+    return { accepted, ignored };
   }
 }

@@ -231,3 +231,51 @@ export function whatsAppDelivery(status: WhatsAppStatusEvent): WhatsAppDelivery 
   const f = graphFailure(400, { error: { code: e.code, message: e.message ?? e.title, ...(e.details ? { error_data: { details: e.details } } : {}) } }, []);
   return { ...base, failure: { reason: f.reason, message: f.message, retryable: f.retryable, code: e.code } };
 }
+
+export interface WhatsAppWebhookHandlerOptions {
+  /** Our channel account id and the app secret that signs its webhooks. */
+  channel: { channelId: string; appSecret: string; phoneNumberId?: string };
+  /** Finds (or creates) the contact; the api also records the inbound time (customerLastInteractionAt) here. */
+  resolveCustomer: (identity: { channel: 'whatsapp'; channelId: string; externalUserId: string; at: Date; profileName?: string }) => Promise<string>;
+  /** Where trigger events go, e.g. `(e) => engine.ingest(e)`. */
+  ingest: (event: TriggerEvent) => void;
+  /** Delivery updates of our sends (sent / delivered / read / failed). */
+  onDelivery?: (delivery: WhatsAppDelivery) => void;
+}
+
+/** One WhatsApp number's webhook endpoint logic: verify, parse, resolve contacts, hand on triggers and statuses. */
+export class WhatsAppWebhookHandler {
+  constructor(private readonly o: WhatsAppWebhookHandlerOptions) {}
+
+  async handle(rawBody: string | Buffer, headers: HeaderBag): Promise<{ accepted: number; statuses: number; ignored: number }> {
+    const parsed = parseWhatsAppWebhook(rawBody, headers, this.o.channel.appSecret);
+    const mine = (phoneNumberId: string) => this.o.channel.phoneNumberId === undefined || phoneNumberId === this.o.channel.phoneNumberId;
+    let ignored = parsed.ignored;
+    let accepted = 0;
+    for (const m of parsed.messages) {
+      if (!mine(m.phoneNumberId)) {
+        ignored++;
+        continue;
+      }
+      const customerId = await this.o.resolveCustomer({
+        channel: 'whatsapp',
+        channelId: this.o.channel.channelId,
+        externalUserId: m.from,
+        at: new Date(m.timestamp),
+        ...(m.profileName !== undefined ? { profileName: m.profileName } : {}),
+      });
+      this.o.ingest(whatsAppTriggerEvent(m, customerId, this.o.channel.channelId));
+      accepted++;
+    }
+    let statuses = 0;
+    for (const s of parsed.statuses) {
+      if (!mine(s.phoneNumberId)) {
+        ignored++;
+        continue;
+      }
+      this.o.onDelivery?.(whatsAppDelivery(s));
+      statuses++;
+    }
+    return { accepted, statuses, ignored };
+  }
+}
