@@ -11,6 +11,7 @@ import { DeliveryLog } from './channels/deliveries.ts';
 import { InboundRecorder } from './channels/inbound.ts';
 import { loadSecretKey, SecretBox } from './channels/secret-box.ts';
 import { redactUrlSecrets, registerWebhookRoutes } from './channels/webhooks.ts';
+import { ClickTokens, registerClickRoutes } from './clicks/index.ts';
 import { type AppServices, contextFactory, type Settings } from './context.ts';
 import type { MigrationResult } from './db/migrate.ts';
 import { connectDatabase, openDatabase, type PrismaClient } from './db/open.ts';
@@ -219,6 +220,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ingest: (event) => running?.engine.ingest(event),
       now,
     });
+    // GET /r/:token: click-tracking redirects (§7 click rate), tokens signed with the server's secret key.
+    const record = (t: { customerId: string; flowId: string; nodeId: string }, at: Date) => deliveries.recordClick(t.customerId, t.flowId, t.nodeId, at, 'url');
+    await registerClickRoutes(app, { tokens: new ClickTokens(loadSecretKey(options.dataDir)), record, now });
     // POST /track/visit and /track/event (website, cart, forms, OmniLink, comments), API-key authenticated.
     if (running) registerTrackingRoutes(app, { prisma, now, ingest: (event) => running.engine.ingest(event) });
     let seeded: string[] = [];
