@@ -5,7 +5,7 @@ import type { Catalogue } from '@omniflow/nodes';
 import type { FlowGraph, TriggerEvent } from '@omniflow/schemas';
 import type { ChannelRegistry } from './channels/connections.ts';
 import type { DeliveryLog } from './channels/deliveries.ts';
-import { ChannelEffects } from './channels/effects.ts';
+import { ChannelEffects, type ChannelEffectsOptions } from './channels/effects.ts';
 import type { PrismaClient } from './db/open.ts';
 import type { DomainEvent, DomainEventBus } from './events.ts';
 import type { FlowStatus } from './lifecycle/transitions.ts';
@@ -107,6 +107,8 @@ export function createEngineHost(options: {
     /** The web chat hub (api/src/webchat) as a send adapter. */
     webchat?: SendAdapter;
     httpAllowList?: readonly string[];
+    /** Click tracking (api/src/clicks): the redirect URL for each link a LINE card opens. */
+    lineTrackUrl?: ChannelEffectsOptions['lineTrackUrl'];
     log?: (line: string) => void;
   };
   onError?: (error: unknown) => void;
@@ -127,10 +129,12 @@ export function createEngineHost(options: {
           ...(sentLedger ? { sentLedger } : {}),
           runFacts: (runId) => {
             const run = engineRef?.getRun(runId);
-            return run ? { versionId: run.versionId, isTest: false } : undefined;
+            // Test runs (§8.1) are excluded from the metrics, once the engine's run record says which they are.
+            return run ? { versionId: run.versionId, isTest: 'isTest' in run && run.isTest === true } : undefined;
           },
           ...(ch.webchat ? { webchat: ch.webchat } : {}),
           ...(ch.httpAllowList ? { httpAllowList: ch.httpAllowList } : {}),
+          ...(ch.lineTrackUrl ? { lineTrackUrl: ch.lineTrackUrl } : {}),
           ...(ch.log ? { log: ch.log } : {}),
         })
       : undefined;
