@@ -66,6 +66,8 @@ export const WebChatClientFrame = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('text'), text: ShortText.min(1), clientMessageId: Id }),
   z.object({ type: z.literal('postback'), payload: z.string().max(2000), label: z.string().max(200), clientMessageId: Id }),
+  /** The widget drew these bot messages: the server stops re-sending them on reconnect. */
+  z.object({ type: z.literal('received'), messageIds: z.array(Id).min(1).max(100) }),
   /** Simulator only: move the virtual clock to the next due timer (or by `minutes`). */
   z.object({ type: z.literal('fastForward'), minutes: z.number().int().min(1).max(525_600).optional() }),
   /** Simulator only: start over with a fresh test contact. */

@@ -158,6 +158,10 @@ describe.skipIf(!haveChromium)('web chat widget in Chromium', () => {
     await page.getByRole('button', { name: 'Open chat' }).click();
     await page.locator('[role="log"]').getByText('A person from our team will take it from here.').waitFor();
     expect(await page.evaluate(() => localStorage.getItem('omniflow.webchat.shop.visitor'))).toBe(visitorId);
+    // The widget acknowledged what it drew, so nothing is delivered twice.
+    expect(await page.locator('[role="log"]').getByText('What can I do for you?').count()).toBe(0);
+    const identityAfter = await server.prisma.contactIdentity.findFirstOrThrow({ where: { channel: 'webchat', externalUserId: visitorId! } });
+    expect(identityAfter.id).toBe(identity.id);
     await context.close();
   }, 60_000);
 

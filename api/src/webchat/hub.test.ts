@@ -64,6 +64,19 @@ describe('WebChatHub', () => {
     const socket = new Socket();
     await hub.attach(address, socket);
     expect(socket.texts()).toEqual(['one', 'two']);
+    // Written but not yet acknowledged: a socket that died on the way loses nothing.
+    const unacknowledged = new Socket();
+    await hub.attach(address, unacknowledged);
+    expect(unacknowledged.texts()).toEqual(['one', 'two']);
+    // A new message reaches each open socket once.
+    await hub.deliver(effect('k3', 'three'));
+    expect(socket.texts()).toEqual(['one', 'two', 'three']);
+    expect(
+      hub.acknowledge(
+        address,
+        hub.pending(address).map((m) => m.id),
+      ),
+    ).toBe(3);
     expect(hub.pending(address)).toEqual([]);
     const other = new Socket();
     await hub.attach(address, other);
@@ -80,10 +93,14 @@ describe('WebChatHub', () => {
     await hub.deliver(effect('k1', 'hello'));
     expect(a.texts()).toEqual(['hello']);
     expect(b.texts()).toEqual(['hello']);
+    hub.acknowledge(address, [a.frames[0]?.type === 'message' ? a.frames[0].message.id : '']);
     detachA();
     b.open = false;
     await hub.deliver(effect('k2', 'later'));
     expect(hub.pending(address).map((m) => m.text)).toEqual(['later']);
+    const c = new Socket();
+    await hub.attach(address, c);
+    expect(c.texts()).toEqual(['later']);
     hub.close();
   });
 

@@ -8,8 +8,10 @@ import { toWebChatMessage } from './render.ts';
 
 // The web chat channel's outbound side: the engine hands it `send` effects for channel "webchat"; it
 // renders each into a WebChatBotMessage, stores it durably (one row per effect idempotency key, so a
-// redelivered effect is one message), and pushes it to the visitor's open sockets. A visitor who is
-// offline gets every undelivered message, in order, when a socket says hello again.
+// redelivered effect is one message), and pushes it to the visitor's open sockets. A message counts as
+// delivered only when the widget says it received it (`received` frame): until then every new socket of
+// the visitor gets it again, in order (the widget drops ids it has drawn), so a message written to a
+// socket that died on the way is not lost.
 
 /** One open socket of a visitor (the ws wrapper resolves once the frame is written). */
 export interface WebChatConnection {
@@ -50,10 +52,12 @@ export class WebChatHub implements EffectHandler {
   readonly #o: WebChatHubOptions;
   readonly #sockets = new Map<string, Set<WebChatConnection>>();
   readonly #flushing = new Map<string, Promise<number>>();
+  /** Message seqs already written to each socket (so a socket gets each message once). */
+  readonly #sentTo = new WeakMap<WebChatConnection, Set<number>>();
+  readonly #ack: Database.Statement;
   readonly #insert: Database.Statement;
   readonly #byKey: Database.Statement;
   readonly #pending: Database.Statement;
-  readonly #delivered: Database.Statement;
 
   constructor(options: WebChatHubOptions) {
     this.#o = options;
@@ -79,7 +83,7 @@ export class WebChatHub implements EffectHandler {
     this.#pending = this.#db.prepare(
       'SELECT seq, id, message, delivered_at FROM webchat_messages WHERE channel_id = ? AND visitor_id = ? AND delivered_at IS NULL ORDER BY seq',
     );
-    this.#delivered = this.#db.prepare('UPDATE webchat_messages SET delivered_at = ? WHERE seq = ? AND delivered_at IS NULL');
+    this.#ack = this.#db.prepare('UPDATE webchat_messages SET delivered_at = ? WHERE channel_id = ? AND visitor_id = ? AND id = ? AND delivered_at IS NULL');
   }
 
   #now(): Date {
@@ -116,17 +120,31 @@ export class WebChatHub implements EffectHandler {
     return results.filter((r) => r.status === 'fulfilled').length;
   }
 
-  /** Pushes the visitor's undelivered messages, in order; each is marked delivered once a socket took it. */
+  /** Writes the visitor's unacknowledged messages, in order, to each open socket that has not had them; returns how many writes. */
   flush(address: WebChatAddress): Promise<number> {
     // One flush per visitor at a time: two at once would both read the same pending rows and send them twice.
     const key = addressKey(address);
     const run = (this.#flushing.get(key) ?? Promise.resolve()).then(async () => {
-      let sent = 0;
-      for (const row of this.#pending.all(address.channelId, address.visitorId) as QueuedRow[]) {
-        if (!(await this.#push(address, row))) break;
-        sent++;
+      const rows = this.#pending.all(address.channelId, address.visitorId) as QueuedRow[];
+      let writes = 0;
+      for (const socket of [...(this.#sockets.get(key) ?? [])]) {
+        let sent = this.#sentTo.get(socket);
+        if (!sent) {
+          sent = new Set();
+          this.#sentTo.set(socket, sent);
+        }
+        for (const row of rows) {
+          if (sent.has(row.seq)) continue;
+          try {
+            await socket.send({ type: 'message', message: WebChatBotMessage.parse(JSON.parse(row.message)) });
+          } catch {
+            break; // closed: it detaches; the rest waits for the next socket
+          }
+          sent.add(row.seq);
+          writes++;
+        }
       }
-      return sent;
+      return writes;
     });
     const settled = run.catch(() => 0);
     this.#flushing.set(key, settled);
@@ -136,12 +154,12 @@ export class WebChatHub implements EffectHandler {
     return run;
   }
 
-  async #push(address: WebChatAddress, row: QueuedRow): Promise<boolean> {
-    const message = WebChatBotMessage.parse(JSON.parse(row.message));
-    const reached = await this.broadcast(address, { type: 'message', message });
-    if (reached === 0) return false;
-    this.#delivered.run(this.#now().getTime(), row.seq);
-    return true;
+  /** The widget drew these messages: they are delivered and never sent again. */
+  acknowledge(address: WebChatAddress, messageIds: readonly string[]): number {
+    const at = this.#now().getTime();
+    let n = 0;
+    for (const id of messageIds) n += this.#ack.run(at, address.channelId, address.visitorId, id).changes;
+    return n;
   }
 
   /** The engine's `send` effects for channel "webchat". Queued counts as sent: the channel holds it until the visitor is back. */
@@ -164,7 +182,7 @@ export class WebChatHub implements EffectHandler {
       this.#insert.run(effect.idempotencyKey, id, address.channelId, address.visitorId, effect.customerId, JSON.stringify(rendered), this.#now().getTime());
       row = this.#byKey.get(effect.idempotencyKey) as QueuedRow;
     }
-    // Earlier messages still queued go first, so the visitor reads them in order.
+    // Earlier messages not yet written go first, so the visitor reads them in order.
     if (row.delivered_at === null) {
       try {
         await this.flush(address);
@@ -175,7 +193,7 @@ export class WebChatHub implements EffectHandler {
     return { ok: true, messageId: row.id, channel: 'webchat' };
   }
 
-  /** Messages not yet delivered to the visitor (for tests and diagnostics). */
+  /** Messages the visitor has not acknowledged yet (for tests and diagnostics). */
   pending(address: WebChatAddress): WebChatBotMessage[] {
     return (this.#pending.all(address.channelId, address.visitorId) as QueuedRow[]).map((r) => WebChatBotMessage.parse(JSON.parse(r.message)));
   }

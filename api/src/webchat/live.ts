@@ -55,6 +55,10 @@ export function handleLiveSocket(socket: WebSocket, channelId: string, deps: Liv
   async function handle(frame: WebChatClientFrame): Promise<void> {
     if (frame.type === 'hello') return hello(frame);
     if (!visitor) return send({ type: 'error', code: 'hello_required', message: 'Send a hello frame first', field: 'type' });
+    if (frame.type === 'received') {
+      deps.hub.acknowledge({ channelId, visitorId: visitor.visitorId }, frame.messageIds);
+      return;
+    }
     if (frame.type === 'fastForward' || frame.type === 'restart')
       return send({ type: 'error', code: 'simulator_only', message: `${frame.type} works in the studio simulator only`, field: 'type' });
     await send({ type: 'ack', clientMessageId: frame.clientMessageId });

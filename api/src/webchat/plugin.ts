@@ -177,6 +177,7 @@ export async function webChatPlugin(app: FastifyInstance, options: WebChatPlugin
             if (frame.type === 'hello') return session.start(frame.testContact);
             if (!session.started) return send({ type: 'error', code: 'hello_required', message: 'Send a hello frame first', field: 'type' });
             if (frame.type === 'restart') return session.start();
+            if (frame.type === 'received') return; // nothing to re-send in a simulation
             if (frame.type === 'fastForward') return session.fastForward(frame.minutes);
             await send({ type: 'ack', clientMessageId: frame.clientMessageId });
             return session.inbound(frame);

@@ -127,7 +127,7 @@ describe('web chat: live socket', () => {
     await chat.close();
   });
 
-  it('queues messages while the visitor is away and delivers them, once and in order, on reconnect', async () => {
+  it('queues messages while the visitor is away and delivers them in order on reconnect until acknowledged', async () => {
     const journeyId = await publish('journey', promoJourney);
     const identity = await t.server.prisma.contactIdentity.findFirstOrThrow({ where: { channel: 'webchat', externalUserId: visitorId } });
     await t.as.admin.trpc.tags.add.mutate({ customerId: identity.customerId, tags: ['promo'] });
@@ -146,9 +146,15 @@ describe('web chat: live socket', () => {
     await back.next('handoff');
     const queued = await back.next('message', (f) => f.message.text === 'Your coupon: SPRING10');
     expect(queued.message.nodeType).toBe('message.send');
+    // The first conversation's messages were never acknowledged, so they came again, before the coupon.
+    const texts = back.all('message').map((f) => f.message.text);
+    expect(texts.indexOf('What can I do for you?')).toBeGreaterThanOrEqual(0);
+    expect(texts.at(-1)).toBe('Your coupon: SPRING10');
+    back.send({ type: 'received', messageIds: back.all('message').map((f) => f.message.id) });
+    await new Promise((r) => setTimeout(r, 100));
     await back.close();
 
-    // Flushed once: another reconnect gets nothing more.
+    // Acknowledged: another reconnect gets nothing more.
     const again = await WebChatTestClient.open(`${ws}/webchat/socket?channelId=site`);
     again.send({ type: 'hello', visitorId });
     await again.next('welcome');

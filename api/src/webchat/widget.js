@@ -141,7 +141,22 @@
   }
   const safeUrl = (url) => (typeof url === 'string' && /^https?:/i.test(url) ? url : undefined);
 
+  const receipts = [];
+  /** Tells the server a message was drawn (batched), so it is not sent again on the next connect. */
+  function receipt(id) {
+    receipts.push(id);
+    if (receipts.length === 1) queueMicrotask(sendReceipts);
+  }
+  function sendReceipts() {
+    while (receipts.length) {
+      const messageIds = receipts.splice(0, 100);
+      // Offline: the server sends these again on the next connect and they are acknowledged then.
+      if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'received', messageIds }));
+    }
+  }
+
   function drawMessage(m) {
+    receipt(m.id);
     if (seen.has(m.id)) return;
     seen.add(m.id);
     const bubble = el('div', { class: 'ofw-msg ofw-bot' });
