@@ -41,6 +41,10 @@ beforeAll(async () => {
     const body = await read(req);
     seen.push({ path: req.url ?? '', authorization: req.headers.authorization, body });
     res.writeHead(200, { 'content-type': 'application/json' });
+    if (req.url?.startsWith('/v24.0/')) {
+      res.end(JSON.stringify({ events_received: 1, messages: [], fbtrace_id: 'trace' }));
+      return;
+    }
     res.end(req.url === '/v2/bot/message/push' ? JSON.stringify({ sentMessages: [{ id: '461230966842064897', quoteToken: 'q' }] }) : '{"ok":true}');
   });
   await new Promise<void>((r) => local.listen(0, '127.0.0.1', r));
@@ -127,6 +131,37 @@ describe('ChannelEffects', () => {
       status: 'failed',
       reason: 'channel_not_configured',
     });
+    effects.close();
+  });
+
+  it('sends CAPI events with the dataset connection token, adding its test event code on test runs only', async () => {
+    const registry = new ChannelRegistry(prisma, new SecretBox(Buffer.alloc(32, 9)));
+    await storeConnection(registry, 'capi', { datasetId: '1234567890', baseUrl, testEventCode: 'TEST123' }, { accessToken: 'capi-token-abcdefgh' });
+    const contact = Customer.parse({
+      id: 'cust1',
+      email: 'John_Smith@gmail.com',
+      createdAt: '2026-01-01T00:00:00Z',
+      identities: [{ channel: 'messenger', channelId: 'page', externalUserId: '123' }],
+    });
+    let isTest = false;
+    const effects = new ChannelEffects({
+      registry,
+      contacts: { get: async () => contact },
+      replyTokens: new MemoryReplyTokenStore(),
+      deliveries: new DeliveryLog(prisma, () => new Date()),
+      runFacts: () => ({ versionId: 'v1', isTest }),
+    });
+    const capi = (key: string) =>
+      effects.deliver(
+        effect('capi', { datasetId: '1234567890', eventName: 'Purchase', actionSource: 'chat', eventId: key, eventTime: Math.floor(Date.now() / 1000) }, key),
+      );
+    expect(await capi('k-capi-1')).toMatchObject({ ok: true });
+    const live = seen.at(-1)!;
+    expect(live.path).toBe('/v24.0/1234567890/events?access_token=capi-token-abcdefgh');
+    expect(JSON.parse(live.body).test_event_code).toBeUndefined();
+    isTest = true;
+    expect(await capi('k-capi-2')).toMatchObject({ ok: true });
+    expect(JSON.parse(seen.at(-1)!.body).test_event_code).toBe('TEST123');
     effects.close();
   });
 });

@@ -161,6 +161,7 @@ export class ChannelEffects implements EffectHandler {
   }
 
   async deliver(effect: Effect): Promise<EffectResult> {
+    if (effect.kind === 'capi') return this.#handler.deliver(this.#withTestEventCode(effect));
     if (effect.kind !== 'send') return this.#handler.deliver(effect);
     const run = this.o.runFacts(effect.runId);
     await this.o.deliveries.begin(effect, run);
@@ -169,6 +170,14 @@ export class ChannelEffects implements EffectHandler {
     if (!result.ok) result = { ...result, message: redact(result.message, this.o.registry.allSecrets()) };
     await this.o.deliveries.settle(effect, result, await this.#connectionOf(effect));
     return result;
+  }
+
+  /** A test run's CAPI event carries the dataset connection's test event code unless the node set one (§8.1). */
+  #withTestEventCode(effect: Effect): Effect {
+    if (effect.payload.testEventCode || !this.o.runFacts(effect.runId)?.isTest) return effect;
+    const dataset = this.o.registry.ofKind('capi').find((c) => c.settings.datasetId === effect.payload.datasetId);
+    const code = str(dataset?.settings.testEventCode);
+    return code ? { ...effect, payload: { ...effect.payload, testEventCode: code } } : effect;
   }
 
   /** The connection a send went out on: the contact's identity on the effect's channel. */
