@@ -39,6 +39,11 @@ beforeAll(async () => {
         res.end();
         return;
       }
+      if (u.pathname === '/echo-auth') {
+        res.writeHead(200, { 'content-type': 'application/json', 'x-echo': String(req.headers.authorization) });
+        res.end(JSON.stringify({ youSent: req.headers.authorization }));
+        return;
+      }
       if (u.pathname === '/member') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ data: { tier: 'gold', points: '1200', items: [{ price: 5 }, { price: 7 }] } }));
@@ -320,5 +325,22 @@ describe('Call an API executor', () => {
       effect({ method: 'GET', url: `http://api.test:${port}/status/200`, headers: {}, responseMapping: [{ id: 'x', syntax: 'jsonpath', path: '$.x' }] }),
     );
     expect(text.ok && 'mapped' in text ? text.mapped : undefined).toEqual({ x: { missing: true } });
+  });
+
+  it('redacts secrets an API echoes back from the answer stored with the run', async () => {
+    const { e } = exec();
+    const r = await e.deliver(
+      effect({
+        method: 'GET',
+        url: `http://api.test:${port}/echo-auth`,
+        headers: {},
+        auth: { kind: 'bearer', secretRef: 'tok' },
+        responseMapping: [{ id: 'echo', syntax: 'jsonpath', path: '$.youSent' }],
+      }),
+    );
+    expect(seen.at(-1)!.headers.authorization).toBe('Bearer sekret-token-123');
+    expect(JSON.stringify(r)).not.toContain('sekret-token-123');
+    expect(r).toMatchObject({ ok: true, body: '{"youSent":"Bearer [REDACTED]"}', headers: { 'x-echo': 'Bearer [REDACTED]' } });
+    expect(r.ok && 'mapped' in r ? r.mapped.echo : undefined).toEqual({ value: 'Bearer [REDACTED]' });
   });
 });

@@ -98,7 +98,10 @@ export class HttpExecutor {
     const timeoutMs = Math.max(1, Math.min(p.timeoutMs ?? this.o.defaultTimeoutMs ?? 10_000, this.o.maxTimeoutMs ?? 30_000));
     const result = await this.#request(method, String(p.url ?? ''), headers, p.body, timeoutMs, sensitiveHeaders);
     const safe = (s: string) => redact(s, secrets);
-    const final: HttpResult = result.ok ? result : { ...result, message: safe(result.message) };
+    // The answer is stored with the run (outbox, timeline): an API that echoes the credentials back must not leak them there.
+    const final: HttpResult = result.ok
+      ? { ...result, body: safe(result.body), headers: Object.fromEntries(Object.entries(result.headers).map(([k, v]) => [k, safe(v)])) }
+      : { ...result, message: safe(result.message) };
     this.o.log?.(
       safe(
         `[call-api] ${method} ${redactUrl(String(p.url ?? ''))} attempt ${effect.attempt} → ${final.ok ? final.status : `${final.reason}: ${final.message}`} headers=${JSON.stringify(
