@@ -1,10 +1,11 @@
 import type { FlowGraph } from '@omniflow/schemas';
 import type { EffectResult } from '../effects.ts';
 import { CompiledFlow } from '../interpreter/compiled-flow.ts';
-import type { PlainIntent, RunActivities, RunEvent, RunInput } from './contract.ts';
+import type { PlainIntent, RunActivities, RunEvent, RunInput, RunSnapshot } from './contract.ts';
 import { undeliveredEffect } from './decisions.ts';
 import type { RunLedger } from './ledger.ts';
 import { type LoopPorts, type LoopResult, RunInterpreter } from './run-loop.ts';
+import type { RunSignals, RunWorkflowGateway } from './runtime.ts';
 
 // Runs the run workflow's body (RunInterpreter) in this process, with the real activities and a virtual
 // workflow clock standing in for Temporal's timers: how the workflow's decisions are tested without a
@@ -151,4 +152,65 @@ export function runInputFor(options: {
     position: { nodeId: start, stepSeq: 0, stepStartedAt: options.now, hops: 0, vars, checkedSeq: -1 },
     ...(options.stepBudget ? { stepBudget: options.stepBudget } : {}),
   };
+}
+
+/**
+ * The runtime's gateway to Temporal, served in process: each started run is an InProcessRun of the real
+ * workflow body, signals go to its handlers, continue-as-new starts the next execution under the same
+ * id, and a workflow id is never reused (REJECT_DUPLICATE). Lets the runtime facade be tested end to end
+ * (triggers, dedupe, re-entry, inbound routing, publish policies, ending a flow) without a server.
+ */
+export class InProcessGateway implements RunWorkflowGateway {
+  readonly runs = new Map<string, InProcessRun>();
+  readonly #used = new Set<string>();
+  /** Set once the activities exist (they need the runtime, which needs this gateway). */
+  activities: RunActivities | undefined;
+
+  constructor(
+    readonly time: VirtualWorkflowTime,
+    readonly options: { stepBudget?: number } = {},
+  ) {}
+
+  async start(input: RunInput, first: RunEvent): Promise<boolean> {
+    if (this.#used.has(input.runId)) return false;
+    this.#used.add(input.runId);
+    this.#launch(input).interpreter.onInbound(first);
+    return true;
+  }
+
+  #launch(input: RunInput): InProcessRun {
+    if (!this.activities) throw new Error('InProcessGateway: set activities before starting runs');
+    const run = new InProcessRun(input, {
+      activities: this.activities,
+      time: this.time,
+      ...(this.options.stepBudget ? { stepBudget: this.options.stepBudget } : {}),
+    });
+    this.runs.set(input.runId, run);
+    void run.result.then((result) => {
+      if (result.kind === 'continue') this.#launch(result.input);
+    });
+    return run;
+  }
+
+  async signal<K extends keyof RunSignals>(runId: string, name: K, arg: RunSignals[K]): Promise<boolean> {
+    const run = this.runs.get(runId);
+    if (!run || run.settled) return false;
+    if (name === 'inbound') run.interpreter.onInbound(arg as RunEvent);
+    else if (name === 'versionPublished') run.interpreter.onVersionPublished(arg as RunSignals['versionPublished']);
+    else run.interpreter.onEnd(arg as RunSignals['end']);
+    this.time.poke();
+    return true;
+  }
+
+  async state(runId: string): Promise<RunSnapshot> {
+    const run = this.runs.get(runId);
+    if (!run) throw new Error(`No workflow ${runId}`);
+    return run.interpreter.snapshot();
+  }
+
+  /** Whether every run has ended or is blocked on a wait. */
+  atRest(): boolean {
+    const moving = [...this.runs.values()].filter((r) => !r.settled).length;
+    return this.time.blocked === moving;
+  }
 }

@@ -86,6 +86,8 @@ export class RunLedger {
 
   publish(flowId: string, versionId: string, graph: FlowGraphType | unknown, now: number): FlowGraphType {
     const parsed = FlowGraph.parse(graph);
+    const owner = this.db.prepare('SELECT flow_id FROM versions WHERE version_id = ?').get(versionId) as { flow_id: string } | undefined;
+    if (owner && owner.flow_id !== flowId) throw new Error(`Version ${versionId} belongs to flow ${owner.flow_id}, not ${flowId}`);
     this.db.transaction(() => {
       this.db
         .prepare('INSERT OR IGNORE INTO versions (version_id, flow_id, graph, published_at) VALUES (?, ?, ?, ?)')

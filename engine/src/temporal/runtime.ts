@@ -26,6 +26,7 @@ import {
   type RunSnapshot,
   type RuntimeEvent,
   stateQuery,
+  type VersionPublished,
   versionPublishedSignal,
 } from './contract.ts';
 import { entryRefusal, resumes } from './decisions.ts';
@@ -69,12 +70,69 @@ export function runWorkflowId(flowId: string, customerId: string, entryKey: stri
   return `run:${flowId}:${customerId}:${entry}`;
 }
 
+/** The signals a run workflow takes, with their argument. */
+export interface RunSignals {
+  inbound: RunEvent;
+  versionPublished: VersionPublished;
+  end: EndRequest;
+}
+
+/**
+ * Everything the runtime asks of Temporal, in one place: start a run's workflow with its first event
+ * (signalWithStart), signal a run, query its state. temporalGateway() is the real one; tests without a
+ * server drive the same workflow body in process behind this interface (in-process.ts).
+ */
+export interface RunWorkflowGateway {
+  /** Starts the run's workflow with its first event; false when the workflow id was used before. */
+  start(input: RunInput, first: RunEvent): Promise<boolean>;
+  /** Signals a run; false when its workflow is no longer running. */
+  signal<K extends keyof RunSignals>(runId: string, name: K, arg: RunSignals[K]): Promise<boolean>;
+  state(runId: string): Promise<RunSnapshot>;
+  close?(): Promise<void>;
+}
+
+const SIGNALS = { inbound: inboundSignal, versionPublished: versionPublishedSignal, end: endSignal } as const;
+
+/** The gateway over a Temporal client: one workflow per run, id = run id, started with signalWithStart. */
+export function temporalGateway(client: Client, taskQueue: string, onClose?: () => Promise<void>): RunWorkflowGateway {
+  return {
+    async start(input, first) {
+      try {
+        await client.workflow.signalWithStart(RUN_WORKFLOW, {
+          taskQueue,
+          workflowId: input.runId,
+          args: [input],
+          signal: inboundSignal,
+          signalArgs: [first],
+          // A run id is never reused: a redelivered trigger finds the run it already started.
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+        return true;
+      } catch (e) {
+        if (e instanceof WorkflowExecutionAlreadyStartedError) return false;
+        throw e;
+      }
+    },
+    async signal(runId, name, arg) {
+      try {
+        await client.workflow.getHandle(runId).signal(SIGNALS[name].name, arg);
+        return true;
+      } catch (e) {
+        if (e instanceof WorkflowNotFoundError) return false;
+        throw e;
+      }
+    },
+    state: (runId) => client.workflow.getHandle(runId).query(stateQuery),
+    ...(onClose ? { close: onClose } : {}),
+  };
+}
+
 export interface TemporalRuntimeOptions {
   config: TemporalConfig;
   catalogue: Catalogue;
   contacts: ContactStore;
-  /** A connected client (tests, or a host that shares one); by default one is connected from `config`. */
-  client?: Client;
+  /** How runs reach Temporal; by default a client connected from `config` (see connect()). */
+  gateway?: RunWorkflowGateway;
   ledger?: RunLedger;
   now?: () => number;
   onError?: (error: unknown) => void;
@@ -83,7 +141,7 @@ export interface TemporalRuntimeOptions {
 export class TemporalRuntime {
   readonly config: TemporalConfig;
   readonly ledger: RunLedger;
-  readonly client: Client;
+  readonly gateway: RunWorkflowGateway;
   readonly #contacts: ContactStore;
   readonly #now: () => number;
   readonly #onError: (error: unknown) => void;
@@ -94,9 +152,9 @@ export class TemporalRuntime {
   readonly #pending = new Set<Promise<unknown>>();
   #closed = false;
 
-  constructor(options: TemporalRuntimeOptions & { client: Client }) {
+  constructor(options: TemporalRuntimeOptions & { gateway: RunWorkflowGateway }) {
     this.config = options.config;
-    this.client = options.client;
+    this.gateway = options.gateway;
     this.#ownsLedger = options.ledger === undefined;
     this.ledger = options.ledger ?? RunLedger.inDataDir(options.config.dataDir);
     this.#contacts = options.contacts;
@@ -105,11 +163,12 @@ export class TemporalRuntime {
     this.#index = new TriggerIndex(this.ledger.activeFlows());
   }
 
-  /** Connects a client from the configuration (address, namespace, TLS, API key). */
+  /** Connects a client from the configuration (address, namespace, TLS, API key) unless a gateway is given. */
   static async connect(options: TemporalRuntimeOptions): Promise<TemporalRuntime> {
-    const client =
-      options.client ?? new Client({ connection: await Connection.connect(connectionOptions(options.config)), namespace: options.config.namespace });
-    return new TemporalRuntime({ ...options, client });
+    if (options.gateway) return new TemporalRuntime({ ...options, gateway: options.gateway });
+    const connection = await Connection.connect(connectionOptions(options.config));
+    const client = new Client({ connection, namespace: options.config.namespace });
+    return new TemporalRuntime({ ...options, gateway: temporalGateway(client, options.config.taskQueue, () => connection.close()) });
   }
 
   // ───────────────────────── lifecycle ─────────────────────────
@@ -125,6 +184,7 @@ export class TemporalRuntime {
   async stop(): Promise<void> {
     await this.idle();
     this.#closed = true;
+    await this.gateway.close?.();
     if (this.#ownsLedger) this.ledger.close();
   }
 
@@ -155,7 +215,7 @@ export class TemporalRuntime {
     const inFlight = policy.inFlight ?? 'keep';
     if (inFlight === 'keep') return;
     const older = this.ledger.activeRunsOfFlow(flowId).filter((r) => r.versionId !== versionId);
-    for (const run of older) this.#track(this.#signal(run.id, versionPublishedSignal, { versionId, graph: parsed, policy: inFlight })).catch(this.#onError);
+    for (const run of older) this.#track(this.#signal(run.id, 'versionPublished', { versionId, graph: parsed, policy: inFlight })).catch(this.#onError);
   }
 
   /** Stops triggering new runs; runs in flight continue (as with the embedded runtime). */
@@ -174,7 +234,7 @@ export class TemporalRuntime {
     this.ledger.setStatus(flowId, 'ended');
     this.#reloadIndex();
     for (const run of this.ledger.activeRunsOfFlow(flowId))
-      this.#track(this.#signal(run.id, endSignal, { status: 'cancelled', reason: 'flow_ended' })).catch(this.#onError);
+      this.#track(this.#signal(run.id, 'end', { status: 'cancelled', reason: 'flow_ended' })).catch(this.#onError);
   }
 
   #reloadIndex(): void {
@@ -249,7 +309,7 @@ export class TemporalRuntime {
     // 1. The contact's runs get the event (waits, journey exits and goals are decided in the workflow).
     const active = fallthrough ? [] : this.ledger.activeRunsOf(event.customerId);
     const consumedByBot = active.some((r) => r.kind === 'chatbot' && r.state === 'waiting' && r.wait !== undefined && resumes(r.wait, r.nodeId, runEvent));
-    if (event.kind) await Promise.all(active.map((r) => this.#signal(r.id, inboundSignal, runEvent)));
+    if (event.kind) await Promise.all(active.map((r) => this.#signal(r.id, 'inbound', runEvent)));
 
     // 2. Triggers: journeys in parallel; one chatbot keyword rule unless a waiting session consumed the message.
     if (event.type === 'contact.event' || !contact) return;
@@ -293,7 +353,7 @@ export class TemporalRuntime {
     if (!settings) {
       // One bot session per contact and bot: a new entry ends the previous session (§2.1).
       for (const r of this.ledger.activeRunsOfFlow(flow.flowId, event.customerId))
-        await this.#signal(r.id, endSignal, { status: 'cancelled', reason: 'new_session' });
+        await this.#signal(r.id, 'end', { status: 'cancelled', reason: 'new_session' });
     }
     const start = startNodeId ?? (triggerId ? flow.startFor(triggerId) : undefined);
     if (!start || !flow.node(start)) return { entered: false, reason: 'no_start_node' };
@@ -335,17 +395,8 @@ export class TemporalRuntime {
       occurredAt: Date.parse(event.occurredAt),
     };
     try {
-      await this.client.workflow.signalWithStart(RUN_WORKFLOW, {
-        taskQueue: this.config.taskQueue,
-        workflowId: runId,
-        args: [input],
-        signal: inboundSignal,
-        signalArgs: [runEvent],
-        // A run id is never reused: a redelivered trigger finds the run it already started.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
+      if (!(await this.gateway.start(input, runEvent))) return { entered: false, reason: 'duplicate', runId };
     } catch (e) {
-      if (e instanceof WorkflowExecutionAlreadyStartedError) return { entered: false, reason: 'duplicate', runId };
       this.ledger.abandonRun(runId, 'start_failed', this.#now());
       throw e;
     }
@@ -398,15 +449,9 @@ export class TemporalRuntime {
     return this.#startRun(flow, event, trigger.id);
   }
 
-  async #signal<A extends unknown[]>(runId: string, signal: { name: string; type: 'signal' } & object, ...args: A): Promise<void> {
-    if (this.#closed) return;
-    try {
-      await this.client.workflow.getHandle(runId).signal(signal.name, ...args);
-    } catch (e) {
-      // The run finished meanwhile: nothing to tell it.
-      if (e instanceof WorkflowNotFoundError) return;
-      throw e;
-    }
+  async #signal<K extends keyof RunSignals>(runId: string, name: K, arg: RunSignals[K]): Promise<void> {
+    // A run that finished meanwhile has nothing to be told (the gateway answers false).
+    if (!this.#closed) await this.gateway.signal(runId, name, arg);
   }
 
   // ───────────────────────── reading ─────────────────────────
@@ -425,10 +470,10 @@ export class TemporalRuntime {
   }
   /** The live state of a run, from its workflow (the `state` query). */
   async runState(runId: string): Promise<RunSnapshot> {
-    return this.client.workflow.getHandle(runId).query(stateQuery);
+    return this.gateway.state(runId);
   }
   /** Ends one run (e.g. an operator's "remove from journey"). */
   async endRun(runId: string, request: EndRequest = { status: 'cancelled', reason: 'ended_by_operator' }): Promise<void> {
-    await this.#signal(runId, endSignal, request);
+    await this.#signal(runId, 'end', request);
   }
 }
