@@ -223,8 +223,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     // GET /r/:token: click-tracking redirects (§7 click rate), tokens signed with the server's secret key.
     const record = (t: { customerId: string; flowId: string; nodeId: string }, at: Date) => deliveries.recordClick(t.customerId, t.flowId, t.nodeId, at, 'url');
     await registerClickRoutes(app, { tokens: new ClickTokens(loadSecretKey(options.dataDir)), record, now });
-    // POST /track/visit and /track/event (website, cart, forms, OmniLink, comments), API-key authenticated.
-    if (running) registerTrackingRoutes(app, { prisma, now, ingest: (event) => running.engine.ingest(event) });
+    // POST /track/visit, /track/event (website, cart, forms, OmniLink, comments) and /api/journeys/:key/enter, API-key authenticated.
+    if (running) registerTrackingRoutes(app, { prisma, now, engine: running.engine });
     let seeded: string[] = [];
     if (firstAdmin && options.seedExamples) {
       const admin = await prisma.user.findUniqueOrThrow({ where: { email: firstAdmin.email } });

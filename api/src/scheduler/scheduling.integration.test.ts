@@ -204,4 +204,27 @@ describe('tracking endpoints', () => {
     expect(cartRuns!.map((r) => [r.customerId, r.channel])).toEqual([[customer.id, 'line']]);
     expect(formRuns).toHaveLength(1);
   });
+
+  it('API trigger (§3.13): 202 with the run, 409 on a repeated idempotency key, 404 and 403 naming what is wrong', async () => {
+    const customer = await admin().contacts.create.mutate({ memberId: 'API-1', name: 'Api Customer' });
+    const j = await createJourney('Order shipped', { type: 'trigger.api', config: { triggerKey: 'order-shipped', lookup: 'memberId' } });
+    const enter = (body: unknown, triggerKey = 'order-shipped') => post(`/api/journeys/${triggerKey}/enter`, body);
+    const first = await enter({ customer: { memberId: 'API-1' }, vars: { order_id: 'A-1' }, idempotencyKey: 'ship-A-1' });
+    expect(first.status).toBe(202);
+    const { runId } = (await first.json()) as { runId: string };
+    const again = await enter({ customer: { memberId: 'API-1' }, vars: { order_id: 'A-1' }, idempotencyKey: 'ship-A-1' });
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ error: 'duplicate', field: 'idempotencyKey', runId });
+    const noMember = await enter({ customer: { email: 'api@example.com' }, idempotencyKey: 'k' });
+    expect(await noMember.json()).toMatchObject({ field: 'customer.memberId' });
+    expect((await enter({ customer: { memberId: 'nobody' }, idempotencyKey: 'k' })).status).toBe(404);
+    expect(await (await enter({ customer: { memberId: 'API-1' }, idempotencyKey: 'k' }, 'no-such-key')).json()).toMatchObject({ field: 'triggerKey' });
+    await settled();
+    const runs = await admin().runs.list.query({ flowId: j.flowId });
+    expect(runs.map((r) => [r.id, r.customerId, r.vars.order_id])).toEqual([[runId, customer.id, 'A-1']]);
+    await createJourney('Locked down', { type: 'trigger.api', config: { triggerKey: 'locked-down', ipAllowList: ['203.0.113.0/24'] } });
+    const refused = await enter({ customer: { memberId: 'API-1' }, idempotencyKey: 'k2' }, 'locked-down');
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: 'ip_not_allowed', field: 'ip' });
+  });
 });

@@ -1,2 +1,2 @@
 export { ImportTriggerFeed } from './import-trigger-feed.ts';
-export { registerTrackingRoutes, TrackEventBody, type TrackingOptions, VisitBody } from './routes.ts';
+export { EnterBody, ipAllowed, registerTrackingRoutes, TrackEventBody, type TrackingOptions, VisitBody } from './routes.ts';

@@ -1157,7 +1157,7 @@ export class EmbeddedEngine {
   #marketingSendsSince(customerId: string, since: number): number {
     return (
       this.#prep(
-        "SELECT COUNT(*) AS n FROM outbox WHERE customer_id = ? AND created_at >= ? AND kind = 'send' AND status != 'cancelled' AND COALESCE(json_extract(payload, '$.purpose'), 'marketing') != 'transactional'",
+        "SELECT COUNT(*) AS n FROM outbox WHERE customer_id = ? AND created_at >= ? AND kind = 'send' AND status != 'cancelled' AND json_extract(payload, '$.purpose') = 'marketing'",
       ).get(customerId, since) as { n: number }
     ).n;
   }
@@ -1255,6 +1255,56 @@ export class EmbeddedEngine {
     this.#counter(version, start, 'entered', 1);
     this.#prep('INSERT INTO flow_entries (flow_id, count) VALUES (?, 1) ON CONFLICT (flow_id) DO UPDATE SET count = count + 1').run(flow.flowId);
     return answer({ entered: true, runId: id });
+  }
+
+  /** The active journey whose API trigger (§3.13) has this key, with the trigger's config (IP allow-list…). */
+  apiTrigger(triggerKey: string): { flowId: string; triggerId: string; config: Record<string, unknown> } | undefined {
+    const rule = this.#index.apiRule(triggerKey);
+    return rule ? { flowId: rule.flow.flowId, triggerId: rule.triggerId, config: rule.config } : undefined;
+  }
+
+  /**
+   * §3.13: enters the journey of an API trigger once per idempotency key. A repeated key answers
+   * `duplicate` with the first answer, so a retried call never enters twice.
+   */
+  async enterByTriggerKey(
+    triggerKey: string,
+    customerId: string,
+    options: { idempotencyKey: string; vars?: Record<string, unknown>; channel?: ChannelKind },
+  ): Promise<{ status: 'entered' | 'duplicate' | 'refused' | 'unknown_trigger' | 'contact_not_found'; runId?: string; reason?: string }> {
+    const found = this.apiTrigger(triggerKey);
+    if (!found) return { status: 'unknown_trigger' };
+    const dedupeKey = `api:${triggerKey}:${options.idempotencyKey}`;
+    this.#commitBatch();
+    const remembered = this.#s.dedupeGet!.get(found.flowId, dedupeKey) as { result: string } | undefined;
+    if (remembered) {
+      const first = JSON.parse(remembered.result) as EntryResult;
+      return { status: 'duplicate', ...(first.runId ? { runId: first.runId } : {}), ...(first.reason ? { reason: first.reason } : {}) };
+    }
+    const flow = this.#activeFlow(found.flowId);
+    const contact = await this.#contacts.get(customerId);
+    if (!flow || !contact) return { status: flow ? 'contact_not_found' : 'unknown_trigger' };
+    const event: InboxEvent = {
+      id: dedupeKey,
+      type: 'api.invoked',
+      occurredAt: new Date(this.clock.now()).toISOString(),
+      customerId,
+      ...(options.channel ? { channel: options.channel } : {}),
+      source: 'api',
+      payload: { triggerKey, vars: options.vars ?? {}, idempotencyKey: options.idempotencyKey },
+      dedupeKey,
+    };
+    this.#commitBatch();
+    const result = this.#tx(() =>
+      this.#enterTx(flow, found.triggerId, event, this.#entryAllowed(flow, contact, this.clock.now()) ? undefined : 'entry_conditions', undefined, {
+        triggerType: 'trigger.api',
+        explanation: `API call with trigger key ${triggerKey} (idempotency key ${options.idempotencyKey})`,
+      }),
+    );
+    this.#kick();
+    return result.entered
+      ? { status: 'entered', ...(result.runId ? { runId: result.runId } : {}) }
+      : { status: 'refused', ...(result.reason ? { reason: result.reason } : {}) };
   }
 
   /** Starts a run directly (simulator, tests): no trigger matching, same entry rules. */

@@ -210,6 +210,13 @@ export class TriggerIndex {
     this.#siteContains = new KeywordMatcher(siteContains);
   }
 
+  /** The API trigger (§3.13) with this key; keys are unique per team, the newest flow wins a clash. */
+  apiRule(triggerKey: string): { flow: CompiledFlow; triggerId: string; config: Record<string, unknown> } | undefined {
+    const rules = this.#api.get(triggerKey);
+    const rule = rules?.[rules.length - 1];
+    return rule ? { flow: rule.flow, triggerId: rule.triggerId, config: rule.config } : undefined;
+  }
+
   /** Schedule triggers of the active flows, for the occurrence materialiser. */
   scheduleRules(): { flow: CompiledFlow; triggerId: string; config: Record<string, unknown> }[] {
     return this.#schedules.map((r) => ({ flow: r.flow, triggerId: r.triggerId, config: r.config }));
