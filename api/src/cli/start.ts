@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { configFromEnv } from '../config.ts';
 import { startServer } from '../server.ts';
+import { webChatSettings } from '../webchat/index.ts';
 
 const STUDIO_BUILD = new URL('../../../studio/dist/index.html', import.meta.url).pathname;
 
@@ -48,6 +49,7 @@ export async function startCommand(args: string[]): Promise<number> {
     logger: { level: config.logLevel },
     trustProxy: config.trustProxy,
     settings: { testListCap: config.testListCap },
+    webchatSettings: webChatSettings(config.webchat),
     seedExamples: true,
   });
 
@@ -67,7 +69,10 @@ export async function startCommand(args: string[]): Promise<number> {
     );
   }
   const studioUrl = server.url.replace('://0.0.0.0:', '://localhost:');
-  console.log(`Omniflow is listening on ${studioUrl}: open it in a browser for the studio (tRPC at ${studioUrl}/trpc, health at ${studioUrl}/healthz; data in ${config.dataDir})`);
+  console.log(`Web chat: try the widget at ${studioUrl}/webchat/demo?channel=demo (embed ${studioUrl}/webchat/widget.js on your site)`);
+  console.log(
+    `Omniflow is listening on ${studioUrl}: open it in a browser for the studio (tRPC at ${studioUrl}/trpc, health at ${studioUrl}/healthz; data in ${config.dataDir})`,
+  );
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

@@ -28,6 +28,11 @@ export interface WebChatSettings {
 
 export const DEFAULT_WEBCHAT_SETTINGS: WebChatSettings = { allowedOrigins: null, limits: DEFAULT_FRAME_LIMITS };
 
+/** The settings from the server's environment config (config.ts `webchat`). */
+export function webChatSettings(config: { allowedOrigins: readonly string[] | null; framesPer10s: number }): WebChatSettings {
+  return { allowedOrigins: config.allowedOrigins, limits: { ...DEFAULT_FRAME_LIMITS, rateLimit: config.framesPer10s, rateWindowMs: 10_000 } };
+}
+
 export interface WebChatPluginOptions {
   prisma: PrismaClient;
   catalogue: Catalogue;
