@@ -191,14 +191,12 @@ export function registerTrackingRoutes(app: FastifyInstance, options: TrackingOp
     if (!(await guard(request.headers.authorization, reply))) return reply;
     const trigger = options.engine.apiTrigger(request.params.triggerKey);
     if (!trigger) {
-      return reply
-        .code(404)
-        .send({
-          ok: false,
-          error: 'trigger_not_found',
-          field: 'triggerKey',
-          message: `triggerKey: no active journey has the API trigger key ${request.params.triggerKey}`,
-        });
+      return reply.code(404).send({
+        ok: false,
+        error: 'trigger_not_found',
+        field: 'triggerKey',
+        message: `triggerKey: no active journey has the API trigger key ${request.params.triggerKey}`,
+      });
     }
     const allowList = Array.isArray(trigger.config.ipAllowList) ? trigger.config.ipAllowList.filter((x): x is string => typeof x === 'string') : [];
     if (!ipAllowed(request.ip, allowList)) {
