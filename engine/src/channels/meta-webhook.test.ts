@@ -48,6 +48,9 @@ describe('X-Hub-Signature-256', () => {
     rejects(() => parseMetaWebhook(wrongObject.body, wrongObject.headers, SECRET), 'malformed');
     const noSender = signed(messaging([{ recipient: { id: PAGE }, timestamp: 1, message: { mid: 'm', text: 'x' } }]));
     rejects(() => parseMetaWebhook(noSender.body, noSender.headers, SECRET), 'malformed');
+    expect(() => parseMetaWebhook(noSender.body, noSender.headers, SECRET)).toThrow(/^entry\.0\.messaging\.0\.sender/);
+    const badPostback = signed(messaging([{ ...who, postback: { title: 'x' } }]));
+    expect(() => parseMetaWebhook(badPostback.body, badPostback.headers, SECRET)).toThrow('entry.0.messaging.0.postback.payload');
     expect(new MetaWebhookError('bad_signature', '').status).toBe(401);
     expect(new MetaWebhookError('malformed', '').status).toBe(400);
   });
@@ -242,6 +245,9 @@ describe('WhatsApp webhooks', () => {
     rejects(() => parseWhatsAppWebhook(body, { 'x-hub-signature-256': metaSignature(body, 'attacker') }, SECRET), 'bad_signature');
     const bad = signed(change({ statuses: [{ id: 'w', status: 'teleported', timestamp: '1', recipient_id: '1' }] }));
     rejects(() => parseWhatsAppWebhook(bad.body, bad.headers, SECRET), 'malformed');
+    expect(() => parseWhatsAppWebhook(bad.body, bad.headers, SECRET)).toThrow('entry.0.changes.0.value.statuses.0.status');
+    const noBody = signed(change({ messages: [{ from: '1', id: 'w', timestamp: '1749416383', type: 'text' }] }));
+    expect(() => parseWhatsAppWebhook(noBody.body, noBody.headers, SECRET)).toThrow('entry.0.changes.0.value.messages.0.text.body');
     const noMeta = signed({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messages: [] } }] }] });
     rejects(() => parseWhatsAppWebhook(noMeta.body, noMeta.headers, SECRET), 'malformed');
     const other = signed({

@@ -1,4 +1,5 @@
 import type { TriggerEvent } from '@omniflow/schemas';
+import { z } from 'zod';
 import { hmacSha256, safeEqual } from './common.ts';
 import { parsePostbackData } from './line-messages.ts';
 import type { MetaPlatform } from './messenger-messages.ts';
@@ -118,16 +119,53 @@ export interface ParsedMetaWebhook {
   ignored: number;
 }
 
-const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
-const obj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+// The body as Meta documents it (webhook reference: messages, messaging_postbacks, messaging_referrals).
+// Unknown fields are dropped; a missing or mistyped field we rely on is `malformed`, with its path.
+const Referral = z.object({ ref: z.string().optional(), source: z.string().optional(), type: z.string().optional(), ad_id: z.string().optional() });
+const Messaging = z.object({
+  sender: z
+    .object({ id: z.string().min(1).optional(), user_ref: z.string().min(1).optional() })
+    .refine((s) => s.id !== undefined || s.user_ref !== undefined, 'id is required'),
+  recipient: z.object({ id: z.string().min(1) }).optional(),
+  timestamp: z.number().int().positive(),
+  message: z
+    .object({
+      mid: z.string().min(1),
+      is_echo: z.boolean().optional(),
+      text: z.string().optional(),
+      quick_reply: z.object({ payload: z.string() }).optional(),
+      attachments: z.array(z.object({ type: z.string(), payload: z.object({ url: z.string().optional() }).nullish() })).optional(),
+    })
+    .optional(),
+  postback: z.object({ mid: z.string().min(1).optional(), title: z.string().optional(), payload: z.string(), referral: Referral.optional() }).optional(),
+  referral: Referral.optional(),
+});
+const MetaWebhookBody = z.object({
+  object: z.enum(['page', 'instagram']),
+  entry: z.array(
+    z.object({
+      id: z.string().min(1),
+      messaging: z.array(Messaging).optional(),
+      standby: z.array(z.unknown()).optional(),
+      changes: z.array(z.unknown()).optional(),
+    }),
+  ),
+});
 
-function referralOf(v: unknown): MetaReferral | undefined {
-  if (!obj(v)) return undefined;
+/** A zod failure as a `malformed` MetaWebhookError naming the first offending field. */
+export function malformed(error: z.ZodError): MetaWebhookError {
+  const first = error.issues[0];
+  const path = first?.path.map(String).join('.') || 'body';
+  return new MetaWebhookError('malformed', `${path}: ${first?.message ?? 'invalid'}`);
+}
+
+function referralOf(r: z.infer<typeof Referral> | undefined): MetaReferral | undefined {
+  if (!r) return undefined;
   return {
-    ...(typeof v.ref === 'string' ? { ref: v.ref } : {}),
-    ...(typeof v.source === 'string' ? { source: v.source } : {}),
-    ...(typeof v.type === 'string' ? { type: v.type } : {}),
-    ...(typeof v.ad_id === 'string' ? { adId: v.ad_id } : {}),
+    ...(r.ref !== undefined ? { ref: r.ref } : {}),
+    ...(r.source !== undefined ? { source: r.source } : {}),
+    ...(r.type !== undefined ? { type: r.type } : {}),
+    ...(r.ad_id !== undefined ? { adId: r.ad_id } : {}),
   };
 }
 
@@ -137,70 +175,56 @@ function referralOf(v: unknown): MetaReferral | undefined {
  * `messaging_referrals` (m.me links into an existing thread, ads). Throws MetaWebhookError.
  */
 export function parseMetaWebhook(rawBody: string | Buffer, headers: HeaderBag, appSecret: string): ParsedMetaWebhook {
-  const root = readSignedJson(rawBody, headers, appSecret);
-  if (root.object !== 'page' && root.object !== 'instagram') throw new MetaWebhookError('malformed', 'object must be "page" or "instagram"');
-  if (!Array.isArray(root.entry)) throw new MetaWebhookError('malformed', 'entry[] is missing');
+  const parsed = MetaWebhookBody.safeParse(readSignedJson(rawBody, headers, appSecret));
+  if (!parsed.success) throw malformed(parsed.error);
+  const root = parsed.data;
   const platform: MetaPlatform = root.object === 'instagram' ? 'instagram' : 'messenger';
   const events: MetaInboundEvent[] = [];
   let ignored = 0;
-  root.entry.forEach((entry: unknown, i) => {
-    if (!obj(entry) || !str(entry.id)) throw new MetaWebhookError('malformed', `entry[${i}] lacks id`);
-    if (entry.messaging === undefined) {
-      ignored += Array.isArray(entry.standby) ? entry.standby.length : Array.isArray(entry.changes) ? entry.changes.length : 1;
-      return;
+  for (const entry of root.entry) {
+    if (!entry.messaging) {
+      ignored += entry.standby?.length ?? entry.changes?.length ?? 1;
+      continue;
     }
-    if (!Array.isArray(entry.messaging)) throw new MetaWebhookError('malformed', `entry[${i}].messaging must be an array`);
-    entry.messaging.forEach((m: unknown, j) => {
-      const at = `entry[${i}].messaging[${j}]`;
-      if (obj(m) && obj(m.sender) && m.sender.id === undefined && str(m.sender.user_ref)) {
-        ignored++; // Chat Plugin visitors without a PSID (sender.user_ref): nothing to route to yet
-        return;
-      }
-      if (!obj(m) || !obj(m.sender) || !str(m.sender.id) || typeof m.timestamp !== 'number') {
-        throw new MetaWebhookError('malformed', `${at} lacks sender.id or timestamp`);
-      }
+    for (const m of entry.messaging) {
       const senderId = m.sender.id;
-      const pageId = obj(m.recipient) && str(m.recipient.id) ? m.recipient.id : (entry.id as string);
-      const base = { platform, pageId, senderId, timestamp: m.timestamp };
-      if (obj(m.message)) {
+      if (senderId === undefined) {
+        ignored++; // Chat Plugin visitors without a PSID (sender.user_ref): nothing to route to yet
+        continue;
+      }
+      const base = { platform, pageId: m.recipient?.id ?? entry.id, senderId, timestamp: m.timestamp };
+      if (m.message) {
         const msg = m.message;
-        if (msg.is_echo === true) {
-          ignored++;
-          return;
+        if (msg.is_echo) {
+          ignored++; // our own sends, echoed back
+          continue;
         }
-        if (!str(msg.mid)) throw new MetaWebhookError('malformed', `${at}.message lacks mid`);
-        const attachments = Array.isArray(msg.attachments)
-          ? msg.attachments.filter(obj).map((a) => ({
-              type: String(a.type ?? 'unknown'),
-              ...(obj(a.payload) && typeof a.payload.url === 'string' ? { url: a.payload.url } : {}),
-            }))
-          : [];
+        const attachments = (msg.attachments ?? []).map((a) => ({ type: a.type, ...(a.payload?.url !== undefined ? { url: a.payload.url } : {}) }));
         events.push({
           ...base,
           kind: 'message',
           eventId: msg.mid,
-          ...(typeof msg.text === 'string' ? { text: msg.text } : {}),
-          ...(obj(msg.quick_reply) && typeof msg.quick_reply.payload === 'string' ? { quickReplyPayload: msg.quick_reply.payload } : {}),
+          ...(msg.text !== undefined ? { text: msg.text } : {}),
+          ...(msg.quick_reply ? { quickReplyPayload: msg.quick_reply.payload } : {}),
           ...(attachments.length ? { attachments } : {}),
         });
-      } else if (obj(m.postback)) {
+      } else if (m.postback) {
         const pb = m.postback;
-        if (typeof pb.payload !== 'string') throw new MetaWebhookError('malformed', `${at}.postback lacks payload`);
         const referral = referralOf(pb.referral);
         events.push({
           ...base,
           kind: 'postback',
-          eventId: str(pb.mid) ? pb.mid : `${senderId}:${m.timestamp}:postback`,
-          postback: { payload: pb.payload, ...(typeof pb.title === 'string' ? { title: pb.title } : {}) },
+          eventId: pb.mid ?? `${senderId}:${m.timestamp}:postback`,
+          postback: { payload: pb.payload, ...(pb.title !== undefined ? { title: pb.title } : {}) },
           ...(referral ? { referral } : {}),
         });
-      } else if (obj(m.referral)) {
+      } else if (m.referral) {
         events.push({ ...base, kind: 'referral', eventId: `${senderId}:${m.timestamp}:referral`, referral: referralOf(m.referral)! });
       } else {
         ignored++; // read, delivery, reaction, optin, account_linking…
       }
-    });
-  });
+    }
+  }
   return { platform, events, ignored };
 }
 

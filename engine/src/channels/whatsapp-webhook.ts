@@ -1,7 +1,8 @@
 import type { TriggerEvent } from '@omniflow/schemas';
+import { z } from 'zod';
 import { parsePostbackData } from './line-messages.ts';
 import { graphFailure } from './meta-common.ts';
-import { type HeaderBag, MetaWebhookError, readSignedJson } from './meta-webhook.ts';
+import { type HeaderBag, MetaWebhookError, malformed, readSignedJson } from './meta-webhook.ts';
 
 // WhatsApp Cloud API webhooks (PLATFORMS.md §3): `object: "whatsapp_business_account"`,
 // entry[].changes[] with field "messages" whose value holds inbound `messages` (text, media, interactive
@@ -57,78 +58,113 @@ export interface ParsedWhatsAppWebhook {
   ignored: number;
 }
 
-const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
-const obj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+// The body as the Cloud API documents it (webhooks reference: messages, status). Unknown fields are
+// dropped; a missing or mistyped field we rely on is `malformed`, with its path.
+const Seconds = z
+  .union([z.string().regex(/^\d+$/, 'must be epoch seconds'), z.number().int().positive()])
+  .transform((v) => Number(v) * 1000)
+  .refine((ms) => ms > 0, 'must be epoch seconds');
+const Media = z.object({ id: z.string().min(1), mime_type: z.string().optional(), caption: z.string().optional() });
+const MEDIA_TYPES = ['image', 'video', 'audio', 'document', 'sticker'] as const;
+const InboundMessage = z
+  .object({
+    from: z.string().min(1),
+    id: z.string().min(1),
+    timestamp: Seconds,
+    type: z.string().min(1),
+    text: z.object({ body: z.string() }).optional(),
+    interactive: z
+      .object({
+        type: z.string(),
+        button_reply: z.object({ id: z.string().min(1), title: z.string() }).optional(),
+        list_reply: z.object({ id: z.string().min(1), title: z.string(), description: z.string().optional() }).optional(),
+      })
+      .optional(),
+    button: z.object({ payload: z.string(), text: z.string().optional() }).optional(),
+    context: z.object({ from: z.string().optional(), id: z.string().optional() }).optional(),
+    image: Media.optional(),
+    video: Media.optional(),
+    audio: Media.optional(),
+    document: Media.optional(),
+    sticker: Media.optional(),
+  })
+  .superRefine((m, ctx) => {
+    const need = (ok: boolean, path: string[], message: string) => ok || ctx.addIssue({ code: 'custom', path, message });
+    if (m.type === 'text') need(m.text !== undefined, ['text', 'body'], 'is required for a text message');
+    if (m.type === 'button') need(m.button !== undefined, ['button', 'payload'], 'is required for a button message');
+    if (m.type === 'interactive' && (m.interactive?.type === 'button_reply' || m.interactive?.type === 'list_reply')) {
+      need(m.interactive[m.interactive.type] !== undefined, ['interactive', m.interactive.type, 'id'], 'is required');
+    }
+  });
+const Status = z.object({
+  id: z.string().min(1),
+  status: z.enum(WHATSAPP_STATUSES),
+  timestamp: Seconds,
+  recipient_id: z.string().min(1),
+  errors: z
+    .array(
+      z.object({
+        code: z.number().int(),
+        title: z.string().default(''),
+        message: z.string().optional(),
+        error_data: z.object({ details: z.string().optional() }).optional(),
+      }),
+    )
+    .default([]),
+  pricing: z
+    .object({ billable: z.boolean().optional(), category: z.string().optional(), type: z.string().optional(), pricing_model: z.string().optional() })
+    .optional(),
+  biz_opaque_callback_data: z.string().optional(),
+});
+const MessagesValue = z.object({
+  metadata: z.object({ display_phone_number: z.string().optional(), phone_number_id: z.string().min(1) }),
+  contacts: z.array(z.object({ wa_id: z.string(), profile: z.object({ name: z.string() }).optional() })).optional(),
+  messages: z.array(InboundMessage).optional(),
+  statuses: z.array(Status).optional(),
+});
+const WhatsAppWebhookBody = z.object({
+  object: z.literal('whatsapp_business_account'),
+  entry: z.array(z.object({ id: z.string().optional(), changes: z.array(z.object({ field: z.string().min(1), value: z.unknown() })) })),
+});
 
-function seconds(v: unknown, at: string): number {
-  const n = typeof v === 'string' ? Number(v) : typeof v === 'number' ? v : Number.NaN;
-  if (!Number.isFinite(n) || n <= 0) throw new MetaWebhookError('malformed', `${at}.timestamp must be epoch seconds`);
-  return n * 1000;
-}
-
-function replyOf(m: Record<string, unknown>, at: string): WhatsAppReply | undefined {
-  if (m.type === 'interactive') {
-    const i = m.interactive;
-    if (!obj(i) || (i.type !== 'button_reply' && i.type !== 'list_reply')) return undefined;
-    const r = i[i.type];
-    if (!obj(r) || !str(r.id)) throw new MetaWebhookError('malformed', `${at}.interactive.${String(i.type)} lacks id`);
-    return {
-      kind: i.type,
-      id: r.id,
-      title: typeof r.title === 'string' ? r.title : '',
-      ...(typeof r.description === 'string' ? { description: r.description } : {}),
-    };
+function replyOf(m: z.infer<typeof InboundMessage>): WhatsAppReply | undefined {
+  const i = m.interactive;
+  if (m.type === 'interactive' && i?.type === 'button_reply' && i.button_reply)
+    return { kind: 'button_reply', id: i.button_reply.id, title: i.button_reply.title };
+  if (m.type === 'interactive' && i?.type === 'list_reply' && i.list_reply) {
+    const r = i.list_reply;
+    return { kind: 'list_reply', id: r.id, title: r.title, ...(r.description !== undefined ? { description: r.description } : {}) };
   }
-  if (m.type === 'button') {
-    const b = m.button;
-    if (!obj(b) || typeof b.payload !== 'string') throw new MetaWebhookError('malformed', `${at}.button lacks payload`);
-    return { kind: 'button', id: b.payload, title: typeof b.text === 'string' ? b.text : '' };
-  }
+  if (m.type === 'button' && m.button) return { kind: 'button', id: m.button.payload, title: m.button.text ?? '' };
   return undefined;
 }
 
 /** Verifies and parses a WhatsApp webhook POST. Throws MetaWebhookError. */
 export function parseWhatsAppWebhook(rawBody: string | Buffer, headers: HeaderBag, appSecret: string): ParsedWhatsAppWebhook {
-  const root = readSignedJson(rawBody, headers, appSecret);
-  if (root.object !== 'whatsapp_business_account') throw new MetaWebhookError('malformed', 'object must be "whatsapp_business_account"');
-  if (!Array.isArray(root.entry)) throw new MetaWebhookError('malformed', 'entry[] is missing');
+  const root = WhatsAppWebhookBody.safeParse(readSignedJson(rawBody, headers, appSecret));
+  if (!root.success) throw malformed(root.error);
   const messages: WhatsAppInboundMessage[] = [];
   const statuses: WhatsAppStatusEvent[] = [];
   let ignored = 0;
-  root.entry.forEach((entry: unknown, i) => {
-    if (!obj(entry) || !Array.isArray(entry.changes)) throw new MetaWebhookError('malformed', `entry[${i}] lacks changes[]`);
-    entry.changes.forEach((change: unknown, j) => {
-      const at = `entry[${i}].changes[${j}]`;
-      if (!obj(change) || !str(change.field) || !obj(change.value)) throw new MetaWebhookError('malformed', `${at} lacks field or value`);
+  root.data.entry.forEach((entry, i) => {
+    entry.changes.forEach((change, j) => {
       if (change.field !== 'messages') {
-        ignored++;
+        ignored++; // template status, quality, account updates…
         return;
       }
-      const v = change.value;
-      const meta = v.metadata;
-      if (!obj(meta) || !str(meta.phone_number_id)) throw new MetaWebhookError('malformed', `${at}.value.metadata.phone_number_id is missing`);
-      const phoneNumberId = meta.phone_number_id;
-      const display = typeof meta.display_phone_number === 'string' ? { displayPhoneNumber: meta.display_phone_number } : {};
-      const profiles = new Map<string, string>();
-      if (Array.isArray(v.contacts)) {
-        for (const c of v.contacts) if (obj(c) && str(c.wa_id) && obj(c.profile) && typeof c.profile.name === 'string') profiles.set(c.wa_id, c.profile.name);
+      const parsed = MessagesValue.safeParse(change.value);
+      if (!parsed.success) {
+        const e = malformed(parsed.error);
+        throw new MetaWebhookError('malformed', `entry.${i}.changes.${j}.value.${e.message}`);
       }
-      if (v.messages !== undefined && !Array.isArray(v.messages)) throw new MetaWebhookError('malformed', `${at}.value.messages must be an array`);
-      (v.messages ?? []).forEach((m: unknown, k: number) => {
-        const mAt = `${at}.value.messages[${k}]`;
-        if (!obj(m) || !str(m.from) || !str(m.id) || !str(m.type)) throw new MetaWebhookError('malformed', `${mAt} lacks from, id or type`);
-        const reply = replyOf(m, mAt);
-        const mediaObj = obj(m[m.type]) ? (m[m.type] as Record<string, unknown>) : undefined;
-        const media =
-          ['image', 'video', 'audio', 'document', 'sticker'].includes(m.type) && mediaObj && str(mediaObj.id)
-            ? {
-                id: mediaObj.id,
-                ...(typeof mediaObj.mime_type === 'string' ? { mimeType: mediaObj.mime_type } : {}),
-                ...(typeof mediaObj.caption === 'string' ? { caption: mediaObj.caption } : {}),
-              }
-            : undefined;
-        const text = m.type === 'text' && obj(m.text) && typeof m.text.body === 'string' ? m.text.body : undefined;
-        if (m.type === 'text' && text === undefined) throw new MetaWebhookError('malformed', `${mAt}.text.body is missing`);
+      const v = parsed.data;
+      const phoneNumberId = v.metadata.phone_number_id;
+      const display = v.metadata.display_phone_number !== undefined ? { displayPhoneNumber: v.metadata.display_phone_number } : {};
+      const profiles = new Map((v.contacts ?? []).flatMap((c) => (c.profile ? [[c.wa_id, c.profile.name] as const] : [])));
+      for (const m of v.messages ?? []) {
+        const reply = replyOf(m);
+        const mediaType = (MEDIA_TYPES as readonly string[]).includes(m.type) ? (m.type as (typeof MEDIA_TYPES)[number]) : undefined;
+        const media = mediaType ? m[mediaType] : undefined;
         const profileName = profiles.get(m.from);
         messages.push({
           phoneNumberId,
@@ -136,49 +172,49 @@ export function parseWhatsAppWebhook(rawBody: string | Buffer, headers: HeaderBa
           from: m.from,
           ...(profileName !== undefined ? { profileName } : {}),
           id: m.id,
-          timestamp: seconds(m.timestamp, mAt),
+          timestamp: m.timestamp,
           type: m.type,
-          ...(text !== undefined ? { text } : {}),
+          ...(m.type === 'text' && m.text ? { text: m.text.body } : {}),
           ...(reply ? { reply } : {}),
-          ...(obj(m.context)
-            ? { context: { ...(str(m.context.from) ? { from: m.context.from } : {}), ...(str(m.context.id) ? { id: m.context.id } : {}) } }
-            : {}),
-          ...(media ? { media } : {}),
-        });
-      });
-      if (v.statuses !== undefined && !Array.isArray(v.statuses)) throw new MetaWebhookError('malformed', `${at}.value.statuses must be an array`);
-      (v.statuses ?? []).forEach((s: unknown, k: number) => {
-        const sAt = `${at}.value.statuses[${k}]`;
-        if (!obj(s) || !str(s.id) || !str(s.recipient_id)) throw new MetaWebhookError('malformed', `${sAt} lacks id or recipient_id`);
-        if (!(WHATSAPP_STATUSES as readonly unknown[]).includes(s.status))
-          throw new MetaWebhookError('malformed', `${sAt}.status "${String(s.status)}" is unknown`);
-        const errors = (Array.isArray(s.errors) ? s.errors : []).filter(obj).map((e) => ({
-          code: typeof e.code === 'number' ? e.code : 0,
-          title: typeof e.title === 'string' ? e.title : '',
-          ...(typeof e.message === 'string' ? { message: e.message } : {}),
-          ...(obj(e.error_data) && typeof e.error_data.details === 'string' ? { details: e.error_data.details } : {}),
-        }));
-        const pr = obj(s.pricing) ? s.pricing : undefined;
-        statuses.push({
-          phoneNumberId,
-          messageId: s.id,
-          status: s.status as WhatsAppStatusValue,
-          timestamp: seconds(s.timestamp, sAt),
-          recipientId: s.recipient_id,
-          errors,
-          ...(pr
+          ...(m.context ? { context: { ...(m.context.from ? { from: m.context.from } : {}), ...(m.context.id ? { id: m.context.id } : {}) } } : {}),
+          ...(media
             ? {
-                pricing: {
-                  ...(typeof pr.billable === 'boolean' ? { billable: pr.billable } : {}),
-                  ...(typeof pr.category === 'string' ? { category: pr.category } : {}),
-                  ...(typeof pr.type === 'string' ? { type: pr.type } : {}),
-                  ...(typeof pr.pricing_model === 'string' ? { pricingModel: pr.pricing_model } : {}),
+                media: {
+                  id: media.id,
+                  ...(media.mime_type !== undefined ? { mimeType: media.mime_type } : {}),
+                  ...(media.caption !== undefined ? { caption: media.caption } : {}),
                 },
               }
             : {}),
-          ...(typeof s.biz_opaque_callback_data === 'string' ? { bizOpaqueCallbackData: s.biz_opaque_callback_data } : {}),
         });
-      });
+      }
+      for (const st of v.statuses ?? []) {
+        const pr = st.pricing;
+        statuses.push({
+          phoneNumberId,
+          messageId: st.id,
+          status: st.status,
+          timestamp: st.timestamp,
+          recipientId: st.recipient_id,
+          errors: st.errors.map((e) => ({
+            code: e.code,
+            title: e.title,
+            ...(e.message !== undefined ? { message: e.message } : {}),
+            ...(e.error_data?.details !== undefined ? { details: e.error_data.details } : {}),
+          })),
+          ...(pr
+            ? {
+                pricing: {
+                  ...(pr.billable !== undefined ? { billable: pr.billable } : {}),
+                  ...(pr.category !== undefined ? { category: pr.category } : {}),
+                  ...(pr.type !== undefined ? { type: pr.type } : {}),
+                  ...(pr.pricing_model !== undefined ? { pricingModel: pr.pricing_model } : {}),
+                },
+              }
+            : {}),
+          ...(st.biz_opaque_callback_data !== undefined ? { bizOpaqueCallbackData: st.biz_opaque_callback_data } : {}),
+        });
+      }
     });
   });
   return { messages, statuses, ignored };
