@@ -4,6 +4,7 @@ import { defineNode, type LimitRule, type NodeCheckContext, type NodeIssue } fro
 import { field, ItemId } from '../../form.ts';
 import type { MappedValue, NodeOutcome } from '../../run-context.ts';
 import { renderTemplate } from '../../variables/template.ts';
+import { renderUrl } from '../shared/card-run.ts';
 import { attributeRefIssues, duplicateIssues, isTemplated, jsonPathProblem, runVarNameIssues } from '../shared/ops-checks.ts';
 import { failedSend } from '../shared/run-helpers.ts';
 
@@ -422,7 +423,7 @@ export const callApiAction = defineNode({
     const json = Object.entries(headers).some(([k, v]) => k.toLowerCase() === 'content-type' && v.includes('json')) || /^\s*[[{]/.test(c.body);
     const result = await ctx.http({
       method: c.method,
-      url: ctx.render(c.url, 'url'),
+      url: renderUrl(ctx, c.url),
       headers,
       ...(c.method === 'GET' || c.body === '' ? {} : { body: ctx.render(c.body, json ? 'json' : 'text') }),
       timeoutMs: c.timeoutMs,

@@ -290,3 +290,41 @@ describe('notify with fallback (§4.2.11)', () => {
     expect(smsFails.outcome).toMatchObject({ port: 'failed' });
   });
 });
+
+describe('links', () => {
+  it('values inside a link are percent-encoded; a placeholder that starts it is the address itself', async () => {
+    const { textMessage } = await import('./text.ts');
+    const { lineFlexMessage } = await import('./line-flex.ts');
+    const config = {
+      text: 'Hi',
+      buttons: [
+        { id: 'a', label: 'Mine', action: { kind: 'url', url: '{{system:customer_name}}/x?n={{system:customer_name}}' } },
+        { id: 'b', label: 'Shop', action: { kind: 'url', url: 'https://shop.example.com/?n={{system:customer_name}}' } },
+      ],
+    };
+    const r = await runNode(textMessage, config, { contact: { name: 'https://amy.example.com' } });
+    const urls = (r.calls.sends[0]!.content as { buttons: { action: { url: string } }[] }).buttons.map((b) => b.action.url);
+    expect(urls).toEqual(['https://amy.example.com/x?n=https%3A%2F%2Famy.example.com', 'https://shop.example.com/?n=https%3A%2F%2Famy.example.com']);
+    const flex = await runNode(
+      lineFlexMessage,
+      {
+        altText: 'For {{system:customer_name}}',
+        contents: {
+          type: 'bubble',
+          body: {
+            type: 'box',
+            layout: 'vertical',
+            contents: [
+              { type: 'text', text: 'Hi {{system:customer_name}} & co' },
+              { type: 'button', action: { type: 'uri', label: 'Go', uri: 'https://x.example/?n={{system:customer_name}}' } },
+            ],
+          },
+        },
+      },
+      { flowKind: 'journey', contact: { name: 'A&B' } },
+    );
+    const body = (flex.calls.sends[0]!.content as { contents: { body: { contents: { text?: string; action?: { uri: string } }[] } } }).contents.body.contents;
+    expect(body[0]!.text).toBe('Hi A&B & co');
+    expect(body[1]!.action!.uri).toBe('https://x.example/?n=A%26B');
+  });
+});

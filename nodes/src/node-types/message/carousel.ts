@@ -4,7 +4,7 @@ import { defineNode, type NodeIssue, type PortSpec } from '../../define.ts';
 import { field, ItemId } from '../../form.ts';
 import type { NodeOutcome } from '../../run-context.ts';
 import { ButtonAction, isUrlLike } from '../shared/button-action.ts';
-import { renderAction, renderText, sendCard, skipOffChannel } from '../shared/card-run.ts';
+import { renderAction, renderText, renderUrl, sendCard, skipOffChannel } from '../shared/card-run.ts';
 import { buttonActionIssues, duplicateIdIssues, duplicateLabelIssues, onlyWebchat, TAGGING_CHANNELS } from '../shared/cards-buttons.ts';
 import { AssetUrl, assetUrlIssues, formatIssues, IMAGE_FORMAT, MB, SizeBytes } from '../shared/cards-media.ts';
 
@@ -286,7 +286,7 @@ export const carouselMessage = defineNode({
       imageUrl: c.imageUrl,
       title: c.title,
       subtitle: renderText(ctx, c.subtitle),
-      ...(c.imageClickUrl ? { imageClickUrl: ctx.render(c.imageClickUrl, 'url'), imageClickTags: c.imageClickTags } : {}),
+      ...(c.imageClickUrl ? { imageClickUrl: renderUrl(ctx, c.imageClickUrl), imageClickTags: c.imageClickTags } : {}),
       buttons: c.buttons.map((b) => ({ id: b.id, label: b.label, action: renderAction(ctx, b.action) })),
     }));
     return sendCard(ctx, 'message.carousel', { imageAspectRatio: ctx.config.imageAspectRatio, columns }, `Carousel of ${columns.length} sent`);

@@ -4,7 +4,7 @@ import { defineNode, type NodeIssue, type PortSpec } from '../../define.ts';
 import { field, ItemId } from '../../form.ts';
 import type { NodeOutcome } from '../../run-context.ts';
 import { isUrlLike } from '../shared/button-action.ts';
-import { sendCard, skipOffChannel } from '../shared/card-run.ts';
+import { renderUrl, sendCard, skipOffChannel } from '../shared/card-run.ts';
 import { duplicateIdIssues } from '../shared/cards-buttons.ts';
 import { AssetUrl, assetUrlIssues, formatIssues, IMAGE_FORMAT, requiredIssue, VIDEO_FORMAT } from '../shared/cards-media.ts';
 
@@ -272,7 +272,7 @@ export const imagemapMessage = defineNode({
     const skip = skipOffChannel(ctx, ['line'], 'An imagemap');
     if (skip) return skip;
     const c = ctx.config;
-    const areas = c.areas.map((a) => ({ ...a, action: a.action.kind === 'url' ? { ...a.action, url: ctx.render(a.action.url, 'url') } : a.action }));
+    const areas = c.areas.map((a) => ({ ...a, action: a.action.kind === 'url' ? { ...a.action, url: renderUrl(ctx, a.action.url) } : a.action }));
     return sendCard(
       ctx,
       'message.imagemap',

@@ -2,7 +2,8 @@ import { t } from '@omniflow/schemas';
 import { z } from 'zod';
 import { defineNode, type NodeIssue } from '../../define.ts';
 import { field } from '../../form.ts';
-import type { NodeOutcome } from '../../run-context.ts';
+import type { NodeOutcome, RunContext } from '../../run-context.ts';
+import { renderUrl } from '../shared/card-run.ts';
 import { FLEX_LIMITS, FLEX_SAMPLES, validateFlexContainer } from '../shared/flex/index.ts';
 import { failedSend } from '../shared/run-helpers.ts';
 import { DELIVERY_PORTS } from '../shared/send-common.ts';
@@ -97,7 +98,7 @@ export const lineFlexMessage = defineNode({
     const sent = await ctx.send({
       nodeType: 'message.line_flex',
       channel: 'line',
-      content: { altText: ctx.render(ctx.config.altText), contents: renderStrings(ctx.config.contents, (text) => ctx.render(text)) },
+      content: { altText: ctx.render(ctx.config.altText), contents: renderStrings(ctx.config.contents, (text, mode) => ctx.render(text, mode)) },
       purpose: ctx.flow.kind === 'chatbot' ? 'conversational' : 'marketing',
     });
     if (ctx.flow.kind === 'chatbot') return sent.ok ? { kind: 'next', port: 'next', explanation: 'Flex message sent' } : failedSend(sent);
@@ -112,10 +113,16 @@ export const lineFlexMessage = defineNode({
   requiredFeatures: ['line_flex'],
 });
 
-/** Renders the placeholders of every string inside a Flex JSON value. */
-function renderStrings(value: unknown, render: (text: string) => string): unknown {
-  if (typeof value === 'string') return value.includes('{{') ? render(value) : value;
+/** Flex properties that hold a link or a media address: their placeholders render as URLs (see `renderUrl`). */
+const URL_KEYS = new Set(['uri', 'desktop', 'url', 'previewUrl']);
+
+/** Renders the placeholders of every string inside a Flex JSON value — values only, never keys or structure. */
+function renderStrings(value: unknown, render: RunContext<unknown>['render'], key?: string): unknown {
+  if (typeof value === 'string') {
+    if (!value.includes('{{')) return value;
+    return key !== undefined && URL_KEYS.has(key) ? renderUrl({ render }, value) : render(value);
+  }
   if (Array.isArray(value)) return value.map((v) => renderStrings(v, render));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderStrings(v, render)]));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderStrings(v, render, k)]));
   return value;
 }

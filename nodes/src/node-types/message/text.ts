@@ -4,6 +4,7 @@ import { defineNode, type NodeIssue, type PortSpec } from '../../define.ts';
 import { field, ItemId } from '../../form.ts';
 import type { NodeOutcome } from '../../run-context.ts';
 import { ButtonAction } from '../shared/button-action.ts';
+import { renderAction } from '../shared/card-run.ts';
 import { failedSend } from '../shared/run-helpers.ts';
 
 // §4.1.1 Text + buttons. Limits: spec §4.1.1 and §4.0, with the platforms' own limits where they are
@@ -178,7 +179,7 @@ export const textMessage = defineNode({
       nodeType: 'message.text',
       content: {
         text: ctx.render(ctx.config.text),
-        buttons: ctx.config.buttons.map((b) => (b.action.kind === 'url' ? { ...b, action: { ...b.action, url: ctx.render(b.action.url, 'url') } } : b)),
+        buttons: ctx.config.buttons.map((b) => ({ ...b, action: renderAction(ctx, b.action) })),
       },
       purpose: 'conversational',
     });

@@ -11,9 +11,19 @@ import { failedSend, replyText } from './run-helpers.ts';
 /** A port no card declares: the engine finds no edge and continues with the module's next card. */
 export const SKIPPED_CARD_PORT = 'skipped';
 
-/** A button action with its URL rendered (URL mode: placeholder values are percent-encoded). */
+/**
+ * A link with its placeholders rendered: values inside the URL are percent-encoded, but a placeholder
+ * that starts it (`{{run:link}}/track`) stands for the address itself and is inserted as it is.
+ */
+export function renderUrl(ctx: Pick<RunContext<unknown>, 'render'>, url: string): string {
+  const leading = /^(\{\{(?:[^}"]|"(?:[^"\\]|\\.)*")*\}\})([\s\S]*)$/.exec(url);
+  if (!leading) return ctx.render(url, 'url');
+  return ctx.render(leading[1] ?? '', 'text') + ctx.render(leading[2] ?? '', 'url');
+}
+
+/** A button action with its URL rendered (see `renderUrl`). */
 export function renderAction<A extends ButtonAction>(ctx: RunContext<unknown>, action: A): A {
-  return action.kind === 'url' ? { ...action, url: ctx.render(action.url, 'url') } : action;
+  return action.kind === 'url' ? { ...action, url: renderUrl(ctx, action.url) } : action;
 }
 
 /** Renders `text` only when it holds a placeholder, so plain values pass untouched. */
