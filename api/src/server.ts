@@ -89,6 +89,7 @@ export async function buildApp(
       catalogue: services.catalogue,
       events: services.events ?? new DomainEventBus(),
       now: services.now ?? (() => new Date()),
+      ...(services.channels ? { connections: services.channels } : {}),
       ...options.webchat,
     });
   }

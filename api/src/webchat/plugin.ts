@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { can } from '../auth/permissions.ts';
 import { SESSION_COOKIE } from '../auth/session-token.ts';
+import type { ChannelRegistry } from '../channels/connections.ts';
 import type { Context } from '../context.ts';
 import type { PrismaClient } from '../db/open.ts';
 import type { DomainEventBus } from '../events.ts';
@@ -41,7 +42,14 @@ export interface WebChatPluginOptions {
   hub: WebChatHub;
   engine: Pick<EmbeddedEngine, 'ingest' | 'idle'> | null;
   settings?: Partial<WebChatSettings>;
+  /**
+   * Configured channel connections. Once a web chat connection exists, the widget's channelId must be one
+   * (and its allowedOrigins apply); until then any channel id is accepted, so the demo works out of the box.
+   */
+  connections?: Pick<ChannelRegistry, 'get' | 'ofKind'>;
 }
+
+const ConnectionOrigins = z.object({ allowedOrigins: z.array(z.string()).default([]) });
 
 const ChannelQuery = z.object({
   channelId: z
@@ -109,8 +117,16 @@ export async function webChatPlugin(app: FastifyInstance, options: WebChatPlugin
       preValidation: async (request, reply) => {
         const query = ChannelQuery.safeParse(request.query);
         if (!query.success) return badQuery(reply, query.error);
+        let allowed = settings.allowedOrigins;
+        if (options.connections && options.connections.ofKind('webchat').length > 0) {
+          const connection = options.connections.get(query.data.channelId);
+          if (connection?.kind !== 'webchat')
+            return reply.code(404).send({ ok: false, error: 'unknown_channel', field: 'channelId', message: `No web chat channel ${query.data.channelId}` });
+          const origins = ConnectionOrigins.safeParse(connection.settings);
+          if (origins.success && origins.data.allowedOrigins.length > 0) allowed = origins.data.allowedOrigins;
+        }
         const origin = request.headers.origin;
-        if (settings.allowedOrigins && origin && !settings.allowedOrigins.includes(origin))
+        if (allowed && origin && !allowed.includes(origin))
           return reply.code(403).send({ ok: false, error: 'origin_not_allowed', message: `Web chat is not enabled for ${origin}` });
       },
     },

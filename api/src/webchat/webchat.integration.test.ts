@@ -286,3 +286,19 @@ describe('web chat: studio simulator socket', () => {
     await sim.close();
   });
 });
+
+describe('web chat: channel connections', () => {
+  it('once a web chat channel is configured, only its id opens a socket, from its allowed origins', async () => {
+    const channel = await t.as.admin.trpc.channels.create.mutate({
+      kind: 'webchat',
+      name: 'Shop site',
+      settings: { allowedOrigins: ['https://shop.example.com'] },
+    });
+    await expect(WebChatTestClient.open(`${ws}/webchat/socket?channelId=site`)).rejects.toThrow('HTTP 404');
+    await expect(WebChatTestClient.open(`${ws}/webchat/socket?channelId=${channel.id}`, { origin: 'https://evil.example' })).rejects.toThrow('HTTP 403');
+    const chat = await WebChatTestClient.open(`${ws}/webchat/socket?channelId=${channel.id}`, { origin: 'https://shop.example.com' });
+    chat.send({ type: 'hello' });
+    await chat.next('welcome');
+    await chat.close();
+  });
+});
