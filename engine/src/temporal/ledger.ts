@@ -56,6 +56,8 @@ export class RunLedger {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(`
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+      INSERT OR IGNORE INTO meta (key, value) VALUES ('flows_revision', 0);
       CREATE TABLE IF NOT EXISTS flows (flow_id TEXT PRIMARY KEY, active_version_id TEXT NOT NULL, status TEXT NOT NULL, seq INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS versions (version_id TEXT PRIMARY KEY, flow_id TEXT NOT NULL, graph TEXT NOT NULL, published_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS runs (
@@ -102,13 +104,26 @@ export class RunLedger {
           "INSERT INTO flows (flow_id, active_version_id, status, seq) VALUES (?, ?, 'active', ?) ON CONFLICT (flow_id) DO UPDATE SET active_version_id = excluded.active_version_id, status = 'active'",
         )
         .run(flowId, versionId, seq);
+      this.#bump();
     })();
     return parsed;
   }
 
   setStatus(flowId: string, status: FlowStatus, only?: FlowStatus): void {
-    if (only) this.db.prepare('UPDATE flows SET status = ? WHERE flow_id = ? AND status = ?').run(status, flowId, only);
-    else this.db.prepare('UPDATE flows SET status = ? WHERE flow_id = ?').run(status, flowId);
+    this.db.transaction(() => {
+      if (only) this.db.prepare('UPDATE flows SET status = ? WHERE flow_id = ? AND status = ?').run(status, flowId, only);
+      else this.db.prepare('UPDATE flows SET status = ? WHERE flow_id = ?').run(status, flowId);
+      this.#bump();
+    })();
+  }
+
+  /** Changes whenever a flow is published, paused, resumed or ended (by any process sharing the file). */
+  flowsRevision(): number {
+    return (this.db.prepare("SELECT value FROM meta WHERE key = 'flows_revision'").get() as { value: number }).value;
+  }
+
+  #bump(): void {
+    this.db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'flows_revision'").run();
   }
 
   /** Active flows' current versions, in creation order (keyword precedence). */

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { builtinCatalogue } from '@omniflow/nodes';
 import { describe, expect, it } from 'vitest';
 import { MemoryContactStore } from '../contacts/contact-store.ts';
@@ -189,5 +192,32 @@ describe('Temporal runtime facade (workflows in process)', () => {
     await t.rest();
     expect(t.runtime.runs()).toEqual([expect.objectContaining({ flowId: 'bot', status: 'completed' })]);
     expect(t.effects.delivered.map((e) => e.nodeId)).toEqual(['card']);
+  });
+
+  it('a worker sharing the ledger file sees flows the api published (its trigger index follows the revision)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'omniflow-ledger-')), 'temporal-ledger.db');
+    const api = setup();
+    const workerLedger = new RunLedger(file);
+    const apiLedger = new RunLedger(file);
+    const config = parseTemporalConfig({ address: 'localhost:7233' });
+    const common = { config, catalogue: builtinCatalogue(), contacts: api.contacts, gateway: api.gateway, now: () => api.time.now() };
+    const apiRuntime = new TemporalRuntime({ ...common, ledger: apiLedger });
+    const workerRuntime = new TemporalRuntime({ ...common, ledger: workerLedger });
+    api.gateway.activities = createActivities({
+      catalogue: builtinCatalogue(),
+      contacts: api.contacts,
+      effects: api.effects,
+      ledger: workerLedger,
+      runtime: workerRuntime,
+    });
+    apiRuntime.publish('j', 'v1', replyJourney());
+    // An event a run hands back reaches the worker's runtime, which must know the flow published elsewhere.
+    await workerRuntime.publishEvents([
+      { id: 'e1', type: 'tag.applied', kind: 'tagApplied', customerId: 'c1', channel: 'line', payload: { tags: ['go'] }, occurredAt: START },
+    ]);
+    await settle(() => api.gateway.atRest());
+    expect(apiRuntime.runs()).toEqual([expect.objectContaining({ flowId: 'j', state: 'waiting' })]);
+    apiLedger.close();
+    workerLedger.close();
   });
 });

@@ -147,6 +147,7 @@ export class TemporalRuntime {
   readonly #onError: (error: unknown) => void;
   readonly #ownsLedger: boolean;
   #index: TriggerIndex;
+  #indexRevision = -1;
   /** Per-contact chains: events of one contact are handled in order. */
   readonly #chains = new Map<string, Promise<void>>();
   readonly #pending = new Set<Promise<unknown>>();
@@ -160,7 +161,8 @@ export class TemporalRuntime {
     this.#contacts = options.contacts;
     this.#now = options.now ?? Date.now;
     this.#onError = options.onError ?? ((e) => console.error('[omniflow temporal]', e));
-    this.#index = new TriggerIndex(this.ledger.activeFlows());
+    this.#index = new TriggerIndex([]);
+    this.#reloadIndex();
   }
 
   /** Connects a client from the configuration (address, namespace, TLS, API key) unless a gateway is given. */
@@ -238,7 +240,14 @@ export class TemporalRuntime {
   }
 
   #reloadIndex(): void {
+    this.#indexRevision = this.ledger.flowsRevision();
     this.#index = new TriggerIndex(this.ledger.activeFlows());
+  }
+
+  /** The trigger index, rebuilt when another process (the api, another worker) changed the active flows. */
+  #currentIndex(): TriggerIndex {
+    if (this.ledger.flowsRevision() !== this.#indexRevision) this.#reloadIndex();
+    return this.#index;
   }
 
   // ───────────────────────── events in ─────────────────────────
@@ -315,13 +324,26 @@ export class TemporalRuntime {
     if (event.type === 'contact.event' || !contact) return;
     const trigger = event as unknown as TriggerEventType;
     const entries: { flow: CompiledFlow; triggerId?: string; startNodeId?: string; ok: boolean }[] = [];
-    if (!fallthrough) for (const m of this.#index.match(trigger, { conversationState })) entries.push({ ...m, ok: this.#entryAllowed(m.flow, contact) });
+    const followUps: InboundEvent[] = [];
+    if (!fallthrough)
+      for (const m of this.#currentIndex().match(trigger, { conversationState })) entries.push({ ...m, ok: this.#entryAllowed(m.flow, contact) });
     if (event.type === 'message.received' && !consumedByBot) {
-      const bot = this.#index.botKeyword(trigger, { conversationState });
+      const bot = this.#currentIndex().botKeyword(trigger, { conversationState });
       if (bot) {
         if (bot.tags.length) {
           const meta = { idempotencyKey: `inbox:${event.id}:${bot.flow.flowId}:tags`, at: new Date(this.#now()), source: 'keyword' as const };
-          await this.#contacts.applyTags(event.customerId, bot.tags, meta);
+          const { applied } = await this.#contacts.applyTags(event.customerId, bot.tags, meta);
+          // As the embedded runtime: the keyword's tags are an event of their own (journeys may start on them).
+          if (applied.length)
+            followUps.push({
+              ...event,
+              id: `${event.id}:tags`,
+              type: 'tag.applied',
+              kind: 'tagApplied',
+              source: 'keyword',
+              payload: { tags: applied },
+              dedupeKey: `${event.id}:tags`,
+            });
         }
         entries.push({ ...bot, ok: true });
       }
@@ -332,6 +354,7 @@ export class TemporalRuntime {
       if (flow && target) entries.push({ flow, startNodeId: target.node, ok: true });
     }
     for (const e of entries) if (e.ok) await this.#startRun(e.flow, event, e.triggerId, e.startNodeId);
+    for (const followUp of followUps) await this.#handle(followUp);
   }
 
   #entryAllowed(flow: CompiledFlow, contact: Customer): boolean {
