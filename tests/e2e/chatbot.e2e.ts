@@ -65,10 +65,23 @@ describe('chatbot module editor and simulator', () => {
     await page.getByRole('textbox', { name: 'Message text', exact: true }).fill('Coffee is 3 euros.');
     await expect.poll(() => page.getByTestId('bot-module-item').count()).toBe(2);
 
-    // The quick reply's option leads to module 2 (picked from the module list, stored as an edge).
+    // The quick reply's option leads to module 2: drawn on the flowchart, from the option's handle to the module.
+    await page.getByRole('button', { name: 'Flowchart' }).click();
+    const flowchart = page.getByTestId('bot-canvas');
+    await expect.poll(() => flowchart.getByTestId('bot-flow-module').count()).toBe(2);
+    const from = await flowchart.locator('[data-testid^="port-quick_reply_1-option:"]').boundingBox();
+    const to = await flowchart.locator('.react-flow__node[data-id="m_1"] .react-flow__handle.target').boundingBox();
+    if (!from || !to) throw new Error('handles not visible');
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 10 });
+    await page.mouse.up();
+    await expect.poll(() => flowchart.locator('.react-flow__edge').count()).toBe(1);
+    // The card's form shows the same target in its module picker.
+    await page.getByRole('button', { name: 'Cards', exact: true }).click();
     await page.getByTestId('bot-module-item').first().getByRole('button').first().click();
     await page.getByTestId('bot-card').first().locator('.bot-card-title').click();
-    await page.locator('select[data-port^="option:"]').selectOption({ label: 'Prices' });
+    expect(await page.locator('select[data-port^="option:"] option:checked').textContent()).toBe('Prices');
 
     // A keyword trigger: "coffee" opens the entry module.
     await page.getByLabel('Add trigger').selectOption({ label: 'Keyword' });
@@ -156,6 +169,12 @@ describe('chatbot module editor and simulator', () => {
     const steps = await sim.getByTestId('sim-steps').textContent();
     expect(steps).toContain('Live agent');
     await expect.poll(() => page.locator('.bot-module-item.sim-lit[data-module-id="m_agent"]').count()).toBe(1);
+    // The flowchart: a node per module and per trigger, an edge per connection, the path lit.
+    await page.getByRole('button', { name: 'Flowchart' }).click();
+    const flowchart = page.getByTestId('bot-canvas');
+    await expect.poll(() => flowchart.getByTestId('bot-flow-module').count()).toBe(10);
+    await expect.poll(() => flowchart.locator('.react-flow__edge').count()).toBe(12);
+    expect(await flowchart.locator('.bot-flow-module.sim-lit').count()).toBeGreaterThanOrEqual(2);
     expect(pageErrors).toEqual([]);
     await page.close();
   });
@@ -186,13 +205,17 @@ describe('chatbot module editor and simulator', () => {
     await expect.poll(() => sim.getByTestId('sim-steps').textContent()).toContain('Wait over');
     // No purchase tag: the coupon is next, held by the journey's quiet hours; each fast-forward jumps
     // to the next due time until the CAPI event is sent and the run ends.
-    const finished = page.locator('.react-flow__node.sim-lit[data-id="finish"]');
-    for (let i = 0; i < 4 && (await finished.count()) === 0; i++) {
+    // The run is over once the last exit ("Reminded") has run.
+    const steps = sim.getByTestId('sim-steps');
+    for (let i = 0; i < 4 && !(await steps.textContent())?.includes('Reminded'); i++) {
       const clock = await sim.getByTestId('sim-clock').textContent();
       await sim.getByRole('button', { name: /Fast-forward/ }).click();
       await expect.poll(() => sim.getByTestId('sim-clock').textContent()).not.toBe(clock);
     }
-    await expect.poll(() => finished.count()).toBe(1);
+    await expect.poll(() => steps.textContent()).toContain('Reminded');
+    // The canvas draws only what is in view: fit it, then the whole path is lit.
+    await page.getByRole('button', { name: 'Zoom to fit' }).click();
+    await expect.poll(() => page.locator('.react-flow__node.sim-lit[data-id="finish"]').count()).toBe(1);
     expect(await sim.getByTestId('sim-steps').textContent()).toMatch(/Quiet hours/);
     const lit = await page.locator('.react-flow__node.sim-lit').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id')));
     expect(lit).toEqual(expect.arrayContaining(['wait_1h', 'bought_yet', 'coupon', 'capi', 'finish']));
@@ -229,13 +252,17 @@ describe('chatbot module editor and simulator', () => {
     await expect.poll(() => sim.getByTestId('sim-status').textContent()).toBe('Offline run');
     await expect.poll(() => sim.getByTestId('sim-clock').textContent()).toContain('2025-01-06 09:00');
     await expect.poll(() => sim.getByTestId('sim-steps').textContent()).toMatch(/waiting/);
-    const finished = page.locator('.react-flow__node.sim-lit[data-id="finish"]');
-    for (let i = 0; i < 4 && (await finished.count()) === 0; i++) {
+    // The run is over once the last exit ("Reminded") has run.
+    const steps = sim.getByTestId('sim-steps');
+    for (let i = 0; i < 4 && !(await steps.textContent())?.includes('Reminded'); i++) {
       const clock = await sim.getByTestId('sim-clock').textContent();
       await sim.getByRole('button', { name: /Fast-forward/ }).click();
       await expect.poll(() => sim.getByTestId('sim-clock').textContent()).not.toBe(clock);
     }
-    await expect.poll(() => finished.count()).toBe(1);
+    await expect.poll(() => steps.textContent()).toContain('Reminded');
+    // The canvas draws only what is in view: fit it, then the whole path is lit.
+    await page.getByRole('button', { name: 'Zoom to fit' }).click();
+    await expect.poll(() => page.locator('.react-flow__node.sim-lit[data-id="finish"]').count()).toBe(1);
     // The effects read as sentences: the coupon sent on LINE, the Conversions API event.
     await sim.getByText(/Sends message\.line_flex on line/).waitFor();
     await sim.getByText(/Meta Conversions API event/).waitFor();

@@ -13,6 +13,7 @@ import { problemText } from '../problem-text.ts';
 import { SimulatorPanel } from '../simulator/SimulatorPanel.tsx';
 import { litIds } from '../simulator/session.ts';
 import type { ApiClient, FlowDetail } from '../trpc.ts';
+import { BotCanvas } from './BotCanvas.tsx';
 import {
   addCard,
   addModule,
@@ -20,6 +21,7 @@ import {
   botChannels,
   botPortsOf,
   cardTypesFor,
+  duplicateModule,
   findCard,
   findModule,
   findTrigger,
@@ -73,6 +75,8 @@ export function ChatbotEditor({ client, flow, graph: initial, catalogue = defaul
   const [selection, setSelection] = useState<Selection>(null);
   const [publishing, setPublishing] = useState(false);
   const [simulating, setSimulating] = useState(false);
+  /** The module's cards as the channel shows them, or the whole bot as a flowchart. */
+  const [view, setView] = useState<'cards' | 'flow'>('cards');
   const [steps, setSteps] = useState<readonly WebChatStep[]>([]);
   const channels = botChannels(graph);
   const [channel, setChannel] = useState<ChannelKind>(channels[0] ?? 'webchat');
@@ -160,6 +164,14 @@ export function ChatbotEditor({ client, flow, graph: initial, catalogue = defaul
             {t('save.retry')}
           </button>
         )}
+        <span className="bot-view-toggle">
+          <button type="button" aria-pressed={view === 'cards'} onClick={() => setView('cards')}>
+            {t('bot.viewCards')}
+          </button>
+          <button type="button" aria-pressed={view === 'flow'} onClick={() => setView('flow')}>
+            {t('bot.viewFlow')}
+          </button>
+        </span>
         <button type="button" onClick={() => setSimulating(true)} aria-pressed={simulating}>
           {t('bot.simulate')}
         </button>
@@ -240,7 +252,20 @@ export function ChatbotEditor({ client, flow, graph: initial, catalogue = defaul
           </button>
         </nav>
 
-        <main className="bot-module" data-testid="bot-module">
+        {view === 'flow' && (
+          <main className="bot-module flow">
+            <BotCanvas
+              graph={graph}
+              catalogue={catalogue}
+              issuesOf={issuesOf}
+              lit={lit}
+              selectedModuleId={module?.id}
+              onChange={draft.change}
+              onSelect={select}
+            />
+          </main>
+        )}
+        <main className="bot-module" data-testid="bot-module" hidden={view !== 'cards'}>
           {module && (
             <>
               <div className="bot-module-head">
@@ -253,6 +278,16 @@ export function ChatbotEditor({ client, flow, graph: initial, catalogue = defaul
                     onChange={(e) => draft.change(renameModule(graph, module.id, e.target.value), `module-name-${module.id}`)}
                   />
                 </label>
+                <button
+                  type="button"
+                  onClick={() => {
+                    const copy = duplicateModule(graph, module.id, ` ${t('bot.copySuffix')}`);
+                    draft.change(copy.graph);
+                    setModuleId(copy.id);
+                  }}
+                >
+                  {t('bot.duplicateModule')}
+                </button>
                 {module.id === graph.entryModuleId ? (
                   <span className="bot-entry-badge">▶ {t('bot.entry')}</span>
                 ) : (

@@ -8,6 +8,7 @@ import {
   addTrigger,
   botPortsOf,
   cardTypesFor,
+  duplicateModule,
   findCard,
   moveCard,
   moveModule,
@@ -79,6 +80,20 @@ describe('chatbot graph edits', () => {
     expect(setEntryModule(g, 'nope')).toBe(g);
     expect(renameModule(g, 'm_hours', '   ')).toBe(g);
     expect(renameModule(g, 'm_hours', 'Hours').modules.find((m) => m.id === 'm_hours')?.name).toBe('Hours');
+  });
+
+  it('duplicates a module after itself with fresh ids, keeping where its cards lead', () => {
+    const g = example();
+    const { graph: d, id } = duplicateModule(g, 'm_welcome');
+    expect(d.modules.map((m) => m.id).slice(0, 2)).toEqual(['m_welcome', id]);
+    const copy = d.modules[1];
+    expect(copy?.name).toBe('Welcome (copy)');
+    expect(copy?.cards.map((c) => c.type)).toEqual(['message.text', 'message.quick_reply']);
+    const ids = new Set([...d.triggers.map((t) => t.id), ...d.modules.flatMap((m) => [m.id, ...m.cards.map((c) => c.id)]), ...d.edges.map((e) => e.id)]);
+    expect(ids.size).toBe(d.triggers.length + d.modules.length + d.modules.reduce((n, m) => n + m.cards.length, 0) + d.edges.length);
+    const menuCopy = copy?.cards[1]?.id ?? '';
+    expect(targetOf(d, menuCopy, 'option:human')).toBe('m_agent');
+    expect(validateGraph(d, { catalogue }).issues.filter((i) => i.severity === 'error')).toEqual([]);
   });
 
   it('offers the cards and triggers of the bot scope only', () => {

@@ -64,6 +64,38 @@ export function renameModule(graph: ChatbotGraph, id: string, name: string): Cha
   return { ...graph, modules: graph.modules.map((m) => (m.id === id ? { ...m, name: trimmed } : m)) };
 }
 
+/** A copy of a module placed right after it: new ids for it and its cards, the cards' own connections kept. */
+export function duplicateModule(graph: ChatbotGraph, id: string, suffix = ' (copy)'): { graph: ChatbotGraph; id: string } {
+  const module = findModule(graph, id);
+  if (!module) return { graph, id };
+  let next = graph;
+  const copyId = freshBotId(next, 'm');
+  const cardIds = new Map<string, string>();
+  // Reserve each id in a scratch graph so the fresh ids do not collide with each other.
+  let scratch: ChatbotGraph = { ...next, modules: [...next.modules, { id: copyId, name: 'x', cards: [] }] };
+  const cards = module.cards.map((c) => {
+    const cid = freshBotId(scratch, c.type.split('.').at(-1) ?? 'card');
+    cardIds.set(c.id, cid);
+    scratch = { ...scratch, triggers: [...scratch.triggers, { ...c, id: cid }] };
+    return { ...structuredClone(c), id: cid };
+  });
+  const copy: Module = { id: copyId, name: `${module.name.slice(0, 100 - suffix.length)}${suffix}`, cards };
+  const at = next.modules.findIndex((m) => m.id === id);
+  const modules = [...next.modules];
+  modules.splice(at + 1, 0, copy);
+  next = { ...next, modules };
+  for (const e of graph.edges) {
+    const source = cardIds.get(e.source);
+    if (source) next = { ...next, edges: [...next.edges, { id: freshBotId(next, 'e'), source, sourcePort: e.sourcePort, target: e.target }] };
+  }
+  return { graph: next, id: copyId };
+}
+
+/** Places a module on the overview canvas. */
+export function setModulePosition(graph: ChatbotGraph, id: string, position: { x: number; y: number }): ChatbotGraph {
+  return mapModule(graph, id, (m) => ({ ...m, position: { x: Math.round(position.x), y: Math.round(position.y) } }));
+}
+
 /** Moves a module up (-1) or down (+1) in the list; the order is the order marketers read the bot in. */
 export function moveModule(graph: ChatbotGraph, id: string, delta: -1 | 1): ChatbotGraph {
   const from = graph.modules.findIndex((m) => m.id === id);

@@ -1,6 +1,6 @@
 import type { Catalogue } from '@omniflow/nodes';
 import { AttributeKey, type FlowGraph, listNodes, type WebChatAction, type WebChatStep } from '@omniflow/schemas';
-import { type FormEvent, useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useI18n } from '../i18n.tsx';
 import type { ApiClient } from '../trpc.ts';
 import { framesOfBatch } from './batch.ts';
@@ -70,6 +70,12 @@ export function SimulatorPanel({ flowId, graph, catalogue, prepare, onSteps, onS
   const [batch, setBatch] = useState<{ next?: string } | null>(null);
   const [batchProblem, setBatchProblem] = useState<string | null>(null);
   const isBot = graph.kind === 'chatbot';
+  // The drawer starts below the editor's toolbar, so publish, undo and the view switches stay usable.
+  const [top, setTop] = useState<number | undefined>(undefined);
+  useLayoutEffect(() => {
+    const bar = document.querySelector('.editor-bar');
+    if (bar) setTop(Math.round(bar.getBoundingClientRect().bottom));
+  }, []);
 
   const nodes = useMemo(() => listNodes(graph), [graph]);
   const nameOf = useCallback(
@@ -169,7 +175,7 @@ export function SimulatorPanel({ flowId, graph, catalogue, prepare, onSteps, onS
   };
 
   return (
-    <aside className="sim-panel" aria-label={t('sim.title')} data-testid="simulator">
+    <aside className="sim-panel" aria-label={t('sim.title')} data-testid="simulator" style={top !== undefined ? { top } : undefined}>
       <header className="sim-head">
         <h2>{t('sim.title')}</h2>
         <span className={`sim-status ${state.status}`} role="status" data-testid="sim-status">
