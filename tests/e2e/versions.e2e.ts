@@ -134,6 +134,10 @@ describe('version history, diff, rollback and statistics', () => {
     await expect.poll(() => funnel.textContent()).toMatch(/Entries: 1.*Goal reached: 1 \(100%\)/);
     await funnel.getByRole('button', { name: /^Add \/ remove tags: 1/ }).click();
     await history.getByRole('img', { name: 'Counts for Add / remove tags' }).waitFor();
+    // By keyboard: focus a node on the canvas and press Enter.
+    await historyCanvas.locator('.react-flow__node[data-id="goal_1"]').focus();
+    await page.keyboard.press('Enter');
+    await history.getByRole('img', { name: 'Counts for Goal' }).waitFor();
 
     await shot(page, 'versions-stats');
 

@@ -159,6 +159,10 @@ function Canvas({ nodes, edges, selectedId, focus, onSelect }: VersionCanvasProp
       nodesConnectable={false}
       edgesFocusable={false}
       onNodeClick={(_, node) => onSelect(node.id)}
+      // Keyboard selection (Tab to a node, Enter) arrives as a select change, not a click.
+      onNodesChange={(changes) => {
+        for (const c of changes) if (c.type === 'select' && c.selected) onSelect(c.id);
+      }}
       onPaneClick={() => onSelect(null)}
       deleteKeyCode={null}
       fitView
