@@ -533,9 +533,11 @@ export class EmbeddedEngine {
     }
     for (const flow of this.#activeFlowIds()) {
       const keys = desired.get(flow) ?? new Set<string>();
-      const pending = this.#prep("SELECT key FROM jobs WHERE flow_id = ? AND kind = 'schedule.occurrence' AND status = 'pending'").all(flow) as {
-        key: string;
-      }[];
+      // Only future ones: an occurrence already due (say, the process was down at its time) still runs.
+      const pending = this.#prep("SELECT key FROM jobs WHERE flow_id = ? AND kind = 'schedule.occurrence' AND status = 'pending' AND due_at > ?").all(
+        flow,
+        now,
+      ) as { key: string }[];
       for (const p of pending) if (!keys.has(p.key)) this.#prep('DELETE FROM jobs WHERE key = ?').run(p.key);
     }
     for (const rule of this.#index.dailyDateRules()) {

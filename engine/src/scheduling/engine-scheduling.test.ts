@@ -131,6 +131,20 @@ describe('automation schedule (§3.10)', () => {
     await h.engine.stop();
   });
 
+  it('runs an occurrence that came due while the process was down, even when the flow is republished at start', async () => {
+    const once = { type: 'trigger.schedule', config: { audienceId: 'vip', frequency: { kind: 'once', at: '2025-03-03T11:00' } } };
+    let h = harness({ audiences: { vip: ['c1'] } });
+    h.engine.publish('s', 'v1', journey(once));
+    await h.engine.stop();
+    h.clock.advance(2 * HOUR);
+    h = harness({ audiences: { vip: ['c1'] }, file: h.file, clock: h.clock });
+    h.engine.publish('s', 'v2', journey(once));
+    await h.engine.idle();
+    expect(h.engine.runs({ flowId: 's' }).map((r) => r.customerId)).toEqual(['c1']);
+    expect(h.engine.listOccurrences('s', { includePast: true })).toEqual([expect.objectContaining({ local: '2025-03-03T11:00', status: 'done' })]);
+    await h.engine.stop();
+  });
+
   it('records an unknown audience on the occurrence instead of entering anyone', async () => {
     const h = harness({ audiences: {} });
     h.engine.publish('s', 'v1', journey(schedule));
