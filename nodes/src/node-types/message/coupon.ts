@@ -187,7 +187,13 @@ export const couponMessage = defineNode({
           : claim === 'insufficientPoints'
             ? c.insufficientPointsMessage
             : undefined;
-    if (text === undefined) return { kind: 'fail', reason: 'unknown_claim_result', message: `The claim answered "${String(claim)}"`, retryable: false };
+    if (text === undefined) {
+      const message =
+        claim === undefined
+          ? `The claim of coupon ${c.couponId} came back without a result (payload.claim); the coupon service must answer the tap`
+          : `The claim of coupon ${c.couponId} answered "${String(claim)}", which is none of claimed, exhausted, limitReached, insufficientPoints`;
+      return { kind: 'fail', reason: 'unknown_claim_result', message, retryable: false };
+    }
     const sent = await ctx.send({ nodeType: 'message.text', content: { text: renderText(ctx, text), buttons: [] }, purpose: 'conversational' });
     if (!sent.ok) return failedSend(sent);
     return { kind: 'next', port: String(claim), explanation: `Coupon ${c.couponId} not claimed: ${String(claim)}` };
