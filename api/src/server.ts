@@ -146,6 +146,8 @@ export interface RunningServer {
   channels: ChannelRegistry;
   /** Delivery statuses of sent messages. */
   deliveries: DeliveryLog;
+  /** The web chat channel: open visitor sockets and their message queue. */
+  webchat: WebChatHub;
   /** Set on the first start only: the generated admin credentials, to show once. */
   firstAdmin: { email: string; password: string } | null;
   /** Names of the example flows added on this (first) start. */
@@ -246,6 +248,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       engine,
       channels,
       deliveries,
+      webchat,
       firstAdmin,
       seeded,
       close: async () => {

@@ -165,6 +165,25 @@ describe.skipIf(!haveChromium)('web chat widget in Chromium', () => {
     await context.close();
   }, 60_000);
 
+  it('reconnects after the connection drops and sends what was typed meanwhile', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/webchat/demo?channel=reconnect`);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    const input = page.getByRole('textbox', { name: 'Type a message…' });
+    await input.fill('hello');
+    await page.keyboard.press('Enter');
+    const log = page.locator('[role="log"]');
+    await log.getByText('What can I do for you?').waitFor();
+    // The server drops every socket (a restart, a proxy timeout…).
+    expect(server.webchat.disconnect()).toBeGreaterThan(0);
+    await page.getByText('Connection lost, reconnecting…').waitFor();
+    await input.fill('hi again');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => log.getByText('What can I do for you?').count(), { timeout: 20_000 }).toBe(2);
+    await context.close();
+  }, 60_000);
+
   it('draws images and carousels', async () => {
     const context = await browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();

@@ -72,5 +72,6 @@ export function wsConnection(socket: WebSocket): WebChatConnection {
         }
         socket.send(JSON.stringify(frame), (err) => (err ? reject(err) : resolve()));
       }),
+    close: (code, reason) => socket.close(code, reason),
   };
 }

@@ -16,6 +16,8 @@ import { toWebChatMessage } from './render.ts';
 /** One open socket of a visitor (the ws wrapper resolves once the frame is written). */
 export interface WebChatConnection {
   send(frame: WebChatServerFrame): Promise<void>;
+  /** Closes the socket (the widget reconnects). */
+  close?(code: number, reason: string): void;
 }
 
 /** Where a contact chats on web chat: its identity's channel and visitor id. */
@@ -106,6 +108,18 @@ export class WebChatHub implements EffectHandler {
     };
     await this.flush(address);
     return detach;
+  }
+
+  /** Closes the open sockets of one visitor, or of everyone (a deleted contact, a maintenance window); widgets reconnect. */
+  disconnect(address?: WebChatAddress, reason = 'going away'): number {
+    const sets = address ? [this.#sockets.get(addressKey(address)) ?? new Set<WebChatConnection>()] : [...this.#sockets.values()];
+    let closed = 0;
+    for (const set of sets)
+      for (const socket of set) {
+        socket.close?.(1001, reason);
+        closed++;
+      }
+    return closed;
   }
 
   /** Whether the visitor has a socket open now. */
