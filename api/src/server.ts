@@ -11,7 +11,7 @@ import { DeliveryLog } from './channels/deliveries.ts';
 import { InboundRecorder } from './channels/inbound.ts';
 import { loadSecretKey, SecretBox } from './channels/secret-box.ts';
 import { redactUrlSecrets, registerWebhookRoutes } from './channels/webhooks.ts';
-import { ClickTokens, registerClickRoutes } from './clicks/index.ts';
+import { ClickTokens, clickTracker, registerClickRoutes } from './clicks/index.ts';
 import { type AppServices, contextFactory, type Settings } from './context.ts';
 import type { MigrationResult } from './db/migrate.ts';
 import { connectDatabase, openDatabase, type PrismaClient } from './db/open.ts';
@@ -122,6 +122,8 @@ export interface StartOptions {
   effects?: EffectHandler;
   /** Hosts Call an API may reach although private (e.g. 127.0.0.1 in tests). */
   httpAllowList?: readonly string[];
+  /** Where customers reach this server (click-tracking links); default OMNIFLOW_PUBLIC_URL. Without it links go out untracked. */
+  publicUrl?: string;
   /** The web chat's send adapter (api/src/webchat). */
   webchat?: SendAdapter;
   /** Web chat: allowed widget origins and frame limits. */
@@ -173,6 +175,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     await channels.reload();
     const deliveries = new DeliveryLog(prisma, now);
     const replyTokens = new MemoryReplyTokenStore();
+    const clickTokens = new ClickTokens(loadSecretKey(options.dataDir));
+    const publicUrl = options.publicUrl ?? process.env.OMNIFLOW_PUBLIC_URL;
     let info: (line: string) => void = () => {};
     engine =
       options.engine === false
@@ -191,6 +195,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
               replyTokens,
               webchat: options.webchat ?? webchat,
               ...(options.httpAllowList ? { httpAllowList: options.httpAllowList } : {}),
+              ...(publicUrl ? { lineTrackUrl: clickTracker(clickTokens, publicUrl) } : {}),
               log: (line) => info(line),
             },
             onError: (err) => log(err, 'engine error'),
@@ -225,7 +230,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     });
     // GET /r/:token: click-tracking redirects (§7 click rate), tokens signed with the server's secret key.
     const record = (t: { customerId: string; flowId: string; nodeId: string }, at: Date) => deliveries.recordClick(t.customerId, t.flowId, t.nodeId, at, 'url');
-    await registerClickRoutes(app, { tokens: new ClickTokens(loadSecretKey(options.dataDir)), record, now });
+    await registerClickRoutes(app, { tokens: clickTokens, record, now });
     // POST /track/visit, /track/event (website, cart, forms, OmniLink, comments) and /api/journeys/:key/enter, API-key authenticated.
     if (running) registerTrackingRoutes(app, { prisma, now, engine: running.engine });
     let seeded: string[] = [];

@@ -69,3 +69,25 @@ export class ClickTokens {
     return createHmac('sha256', this.#key).update(payload).digest().subarray(0, SIGNATURE_BYTES);
   }
 }
+
+/** The send a link belongs to, as the engine's LINE adapter names it. */
+export interface ClickSend {
+  runId: string;
+  flowId: string;
+  nodeId: string;
+  customerId: string;
+}
+
+/**
+ * The link rewriter the channel adapters call for each link a card opens: the tracking redirect on
+ * `publicUrl`, or the original link when it cannot be tracked (not a valid http(s) URL).
+ */
+export function clickTracker(tokens: ClickTokens, publicUrl: string): (url: string, send: ClickSend) => string {
+  return (url, send) => {
+    try {
+      return tokens.trackingUrl(publicUrl, { url, runId: send.runId, flowId: send.flowId, nodeId: send.nodeId, customerId: send.customerId });
+    } catch {
+      return url;
+    }
+  };
+}

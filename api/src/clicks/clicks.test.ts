@@ -1,12 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Effect } from '@omniflow/engine';
+import { type Effect, LineAdapter } from '@omniflow/engine';
+import { Customer } from '@omniflow/schemas';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSecretKey } from '../channels/secret-box.ts';
 import { type RunningServer, startServer } from '../server.ts';
-import { type ClickTarget, ClickTokenError, ClickTokens } from './click-tokens.ts';
+import { type ClickTarget, ClickTokenError, ClickTokens, clickTracker } from './click-tokens.ts';
 import { registerClickRoutes } from './routes.ts';
 
 const KEY = Buffer.alloc(32, 7);
@@ -90,6 +93,63 @@ describe('GET /r/:token', () => {
     failRecording = false;
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe(TARGET.url);
+  });
+});
+
+describe('tracked links in LINE sends', () => {
+  it('the LINE adapter sends tracking links that redirect to the card’s links and record the click', async () => {
+    const pushes: { messages: { template?: { actions: { uri?: string }[] } }[] }[] = [];
+    const line = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        pushes.push(JSON.parse(body));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ sentMessages: [{ id: '1', quoteToken: 'q' }] }));
+      });
+    });
+    await new Promise<void>((r) => line.listen(0, '127.0.0.1', r));
+    const recorded: ClickTarget[] = [];
+    const tokens = new ClickTokens(KEY);
+    const app = Fastify({ routerOptions: { maxParamLength: 5000 } });
+    await registerClickRoutes(app, { tokens, record: async (t) => void recorded.push(t) });
+    const publicUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const contact = Customer.parse({ id: 'c7', createdAt: '2025-01-01T00:00:00Z', identities: [{ channel: 'line', channelId: 'ch', externalUserId: 'U7' }] });
+      const adapter = new LineAdapter({
+        channels: [{ channelId: 'ch', accessToken: 'tok', channelSecret: 'sec', baseUrl: `http://127.0.0.1:${(line.address() as AddressInfo).port}` }],
+        contacts: { get: async () => contact },
+        trackUrl: clickTracker(tokens, publicUrl),
+      });
+      const sent = await adapter.deliver({
+        idempotencyKey: 'run_7:card:0:0',
+        kind: 'send',
+        runId: 'run_7',
+        flowId: 'flow_7',
+        nodeId: 'card',
+        customerId: 'c7',
+        attempt: 1,
+        payload: {
+          channel: 'line',
+          nodeType: 'message.text',
+          purpose: 'marketing',
+          content: { text: 'Sale', buttons: [{ id: 'b', label: 'Shop', action: { kind: 'url', url: TARGET.url } }] },
+        },
+      });
+      expect(sent).toMatchObject({ ok: true });
+      const uri = pushes[0]!.messages[0]!.template!.actions[0]!.uri!;
+      expect(uri.startsWith(`${publicUrl}/r/`)).toBe(true);
+      const res = await fetch(uri, { redirect: 'manual' });
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toBe(TARGET.url);
+      expect(recorded).toEqual([{ url: TARGET.url, runId: 'run_7', flowId: 'flow_7', nodeId: 'card', customerId: 'c7' }]);
+      expect(clickTracker(tokens, publicUrl)('https://exa mple.com', { runId: 'r', flowId: 'f', nodeId: 'n', customerId: 'c' })).toBe('https://exa mple.com');
+    } finally {
+      await app.close();
+      await new Promise<void>((r) => line.close(() => r()));
+    }
   });
 });
 

@@ -1,3 +1,3 @@
 // Click tracking (§7): signed tracking links for the links cards open, and the /r/:token redirect.
-export { ClickTarget, ClickTokenError, ClickTokens } from './click-tokens.ts';
+export { type ClickSend, ClickTarget, ClickTokenError, ClickTokens, clickTracker } from './click-tokens.ts';
 export { type ClickRoutesOptions, registerClickRoutes } from './routes.ts';
