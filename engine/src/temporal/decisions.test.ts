@@ -1,7 +1,8 @@
 import { FlowGraph } from '@omniflow/schemas';
+import { ActivityFailure, ApplicationFailure, RetryState } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { CompiledFlow } from '../interpreter/compiled-flow.ts';
-import { entryRefusal, eventEndsRun, resumedByEvent, resumes, route } from './decisions.ts';
+import { effectResultOfFailure, entryRefusal, eventEndsRun, resumedByEvent, resumes, route } from './decisions.ts';
 
 // The workflow's decisions as plain functions: the same rules as the embedded runtime's #route,
 // #handleEvent and #enterTx.
@@ -137,5 +138,21 @@ describe('entry', () => {
     expect(entryRefusal(settings, { active: 0, total: 1, lastEndedAt: 1000 }, 1000 + day, cooldown)).toBeUndefined();
     expect(entryRefusal({ ...settings, reentry: { mode: 'never' } }, { active: 0, total: 1 }, 0, cooldown)).toBe('reentry_never');
     expect(entryRefusal(undefined, { active: 3, total: 3 }, 0, cooldown)).toBeUndefined();
+  });
+});
+
+describe('failed deliveries', () => {
+  const activityFailure = (cause: Error) => new ActivityFailure('activity failed', 'deliverEffect', '7', RetryState.NON_RETRYABLE_FAILURE, 'worker', cause);
+  it('hands the node the platform answer a failed delivery carries, or an undelivered result', () => {
+    const answer = { ok: false, reason: 'invalid_request', message: 'bad token', retryable: false, status: 400 };
+    const rejected = ApplicationFailure.create({ type: 'OmniflowPlatformRejected', nonRetryable: true, message: 'x', details: [answer] });
+    expect(effectResultOfFailure(activityFailure(rejected), 'send')).toEqual(answer);
+    expect(effectResultOfFailure(activityFailure(new Error('timed out')), 'send')).toEqual({
+      ok: false,
+      reason: 'delivery_failed',
+      message: 'timed out',
+      retryable: false,
+    });
+    expect(effectResultOfFailure(activityFailure(new Error('reset')), 'http')).toEqual({ ok: false, reason: 'network', message: 'reset' });
   });
 });

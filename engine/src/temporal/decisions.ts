@@ -1,4 +1,5 @@
 import type { FlowEventKind, JourneySettings, RunStatus } from '@omniflow/schemas';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import type { EffectResult } from '../effects.ts';
 import type { CompiledFlow } from '../interpreter/compiled-flow.ts';
 import { matchesEvent } from '../interpreter/event-match.ts';
@@ -123,4 +124,17 @@ export const PATCHES = {
 /** What a node sees when its effect could not be delivered (retries exhausted, or no result came back). */
 export function undeliveredEffect(kind: 'send' | 'http' | 'capi', message: string): EffectResult {
   return kind === 'http' ? { ok: false, reason: 'network', message } : { ok: false, reason: 'delivery_failed', message, retryable: false };
+}
+
+/**
+ * The result a node sees for an effect whose delivery activity failed: the platform's answer carried in
+ * the failure's details (a 4xx, or the last retryable answer), else an undelivered effect.
+ */
+export function effectResultOfFailure(error: unknown, kind: 'send' | 'http' | 'capi'): EffectResult {
+  const cause = error instanceof ActivityFailure && error.cause ? error.cause : error;
+  if (cause instanceof ApplicationFailure && cause.details?.length) {
+    const carried = cause.details[0];
+    if (carried !== null && typeof carried === 'object' && 'ok' in carried) return carried as EffectResult;
+  }
+  return undeliveredEffect(kind, cause instanceof Error ? cause.message : String(cause));
 }

@@ -1,8 +1,7 @@
 import type { FlowGraph } from '@omniflow/schemas';
-import type { EffectResult } from '../effects.ts';
 import { CompiledFlow } from '../interpreter/compiled-flow.ts';
 import type { PlainIntent, RunActivities, RunEvent, RunInput, RunSnapshot } from './contract.ts';
-import { undeliveredEffect } from './decisions.ts';
+import { effectResultOfFailure } from './decisions.ts';
 import type { RunLedger } from './ledger.ts';
 import { type LoopPorts, type LoopResult, RunInterpreter } from './run-loop.ts';
 import type { RunSignals, RunWorkflowGateway } from './runtime.ts';
@@ -78,12 +77,7 @@ export class InProcessRun {
       condition: (ready, timeoutMs) => options.time.condition(ready, timeoutMs),
       continueAsNewDue: (steps) => steps >= budget,
       patched: options.patched ?? (() => true),
-      effectFailure: (error: unknown, intent: PlainIntent): EffectResult => {
-        const details = (error as { details?: unknown[] } | undefined)?.details;
-        const carried = details?.[0] as EffectResult | undefined;
-        if (carried && typeof carried === 'object' && 'ok' in carried) return carried;
-        return undeliveredEffect(intent.kind, error instanceof Error ? error.message : String(error));
-      },
+      effectFailure: (error: unknown, intent: PlainIntent) => effectResultOfFailure(error, intent.kind),
       isCancellation: () => false,
     };
     this.interpreter = new RunInterpreter(input, ports);

@@ -1,6 +1,4 @@
 import {
-  ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
   condition,
   continueAsNew,
@@ -11,7 +9,6 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { EffectResult } from '../effects.ts';
 import {
   endSignal,
   inboundSignal,
@@ -22,7 +19,7 @@ import {
   stateQuery,
   versionPublishedSignal,
 } from './contract.ts';
-import { undeliveredEffect } from './decisions.ts';
+import { effectResultOfFailure } from './decisions.ts';
 import { type LoopPorts, RunInterpreter } from './run-loop.ts';
 
 // The run workflow: one per run, pinned to the version in its input. Bundled by the SDK (webpack) into
@@ -68,14 +65,7 @@ export async function omniflowRun(input: RunInput): Promise<RunResult> {
     },
     continueAsNewDue: (steps) => workflowInfo().continueAsNewSuggested || steps >= budget,
     patched: (id) => patched(id),
-    effectFailure: (error, intent): EffectResult => {
-      const cause = error instanceof ActivityFailure ? error.cause : error;
-      if (cause instanceof ApplicationFailure && cause.details?.length) {
-        const carried = cause.details[0] as EffectResult | undefined;
-        if (carried && typeof carried === 'object' && 'ok' in carried) return carried;
-      }
-      return undeliveredEffect(intent.kind, cause instanceof Error ? cause.message : String(cause));
-    },
+    effectFailure: (error, intent) => effectResultOfFailure(error, intent.kind),
     isCancellation: (error) => isCancellation(error),
   };
   const interpreter = new RunInterpreter(input, ports);
