@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  ChannelConfigError,
   ChannelEffectHandler,
   createEmbeddedEngine,
   type Effect,
@@ -205,6 +206,21 @@ describe('Messenger Send API adapter', () => {
     two.close();
     expect(again).toEqual(first);
     expect(fb.sends.filter((s) => (s.message as { text?: string }).text === 'Across a crash')).toHaveLength(1);
+  });
+});
+
+describe('channel settings', () => {
+  it('a bad setting is a typed error naming the field; a bad resolver answer a non-retryable failure', async () => {
+    const build = (over: Record<string, unknown>) => () => new MessengerAdapter({ channels: [fbPage(over) as never], contacts });
+    expect(build({ pageId: 'my page' })).toThrow(ChannelConfigError);
+    expect(build({ pageId: 'my page' })).toThrow(/^channels\.0\.pageId: /);
+    expect(build({ apiVersion: '24' })).toThrow(/channels\.0\.apiVersion/);
+    expect(build({ baseUrl: 'ftp://graph' })).toThrow(/channels\.0\.baseUrl/);
+    expect(build({ accessToken: '' })).toThrow(/channels\.0\.accessToken/);
+    const viaResolver = new MessengerAdapter({ channels: () => fbPage({ auth: 'cookie' }) as never, contacts, now: () => NOW });
+    const r = await viaResolver.deliver(effect('fresh', text('x')));
+    expect(r).toMatchObject({ ok: false, reason: 'channel_not_configured', retryable: false });
+    expect(r.ok ? '' : r.message).toContain('auth');
   });
 });
 

@@ -185,6 +185,10 @@ describe('WhatsApp Cloud API adapter', () => {
     expect(await timeout.deliver(effect('fresh', text('x')))).toMatchObject({ ok: false, retryable: true });
   });
 
+  it('rejects a phone number where the phone number id belongs', () => {
+    expect(() => adapter({ phoneNumberId: '+886 911 000 001' })).toThrow(/channels\.0\.phoneNumberId: must be the numeric phone number id/);
+  });
+
   it('redelivered effects are answered from the ledger: one message on the wire', async () => {
     const a = new WhatsAppAdapter({ channels: [channel()], contacts, now: () => NOW, ledger: new MemorySentLedger() });
     const e = effect('fresh', text('Only once, please'));

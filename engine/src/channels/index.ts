@@ -47,6 +47,8 @@ export { LINE_LIMITS, type LineMessage, parsePostbackData, postbackData, toLineM
 export { InstagramAdapter, MessengerAdapter, type MessengerAdapterOptions, type MetaPageConfig } from './messenger.ts';
 export { MESSENGER_LIMITS, type MessengerButton, type MessengerMessage, type MetaPlatform, toMessengerMessage } from './messenger-messages.ts';
 export {
+  ChannelConfigError,
+  channelResolver,
   fromLedger,
   type GraphErrorBody,
   graphFailure,
@@ -54,8 +56,10 @@ export {
   META_GRAPH_BASE_URL,
   META_RATE_LIMIT_CODES,
   MemorySentLedger,
+  MetaPageConfigSchema,
   type SentLedger,
   SqliteSentLedger,
+  WhatsAppChannelConfigSchema,
 } from './meta-common.ts';
 export {
   type HeaderBag,

@@ -1,9 +1,19 @@
 import type { SendResult } from '@omniflow/nodes';
 import type { Effect } from '../effects.ts';
-import { failure } from './common.ts';
+import { type ChannelFailure, failure } from './common.ts';
 import type { ContactLookup } from './line.ts';
 import { type MetaPlatform, toMessengerMessage } from './messenger-messages.ts';
-import { fromLedger, graphFailure, graphPost, isFailure, META_DEFAULT_API_VERSION, META_GRAPH_BASE_URL, type SentLedger } from './meta-common.ts';
+import {
+  channelResolver,
+  fromLedger,
+  graphFailure,
+  graphPost,
+  isFailure,
+  META_DEFAULT_API_VERSION,
+  META_GRAPH_BASE_URL,
+  MetaPageConfigSchema,
+  type SentLedger,
+} from './meta-common.ts';
 import { decideMetaSend, lastInboundOf } from './window.ts';
 
 // The Messenger Send API adapter, also used for Instagram messaging (PLATFORMS.md §2):
@@ -51,17 +61,13 @@ interface SendPayload {
   messageTag?: string;
 }
 
-export function metaChannelResolver<C extends { channelId: string }>(c: readonly C[] | ((id: string) => C | undefined)): (id: string) => C | undefined {
-  return typeof c === 'function' ? c : (id) => c.find((x) => x.channelId === id) ?? (c.length === 1 ? c[0] : undefined);
-}
-
 export class MessengerAdapter {
-  readonly #channel: (id: string) => MetaPageConfig | undefined;
+  readonly #channel: (id: string) => MetaPageConfig | ChannelFailure | undefined;
   constructor(
     private readonly o: MessengerAdapterOptions,
     readonly platform: MetaPlatform = 'messenger',
   ) {
-    this.#channel = metaChannelResolver(o.channels);
+    this.#channel = channelResolver(MetaPageConfigSchema, o.channels, platform);
   }
 
   /** Delivers a `send` effect. Retryable failures (throttling, 5xx, timeouts) are left to the runtime's back-off. */
@@ -75,6 +81,7 @@ export class MessengerAdapter {
     if (!identity) return failure('no_contact_on_channel', `Contact ${effect.customerId} has no ${platform} identity`, false);
     const channel = this.#channel(identity.channelId);
     if (!channel) return failure('channel_not_configured', `${platform} channel ${identity.channelId} is not configured`, false);
+    if (isFailure(channel)) return channel;
     const message = toMessengerMessage(platform, String(p.nodeType ?? ''), p.content ?? {}, { flowId: effect.flowId, nodeId: effect.nodeId });
     if (isFailure(message)) return message;
     const tag = typeof p.content?.messageTag === 'string' ? p.content.messageTag : p.messageTag;

@@ -1,6 +1,7 @@
 import type { SendResult } from '@omniflow/nodes';
 import type { ChannelKind } from '@omniflow/schemas';
 import Database from 'better-sqlite3';
+import { z } from 'zod';
 import { type ChannelFailure, errorMessage, failure, isTimeout, type JsonResponse, postJson, redact } from './common.ts';
 
 // What the Messenger, Instagram and WhatsApp adapters share: the Graph API error body mapped to typed
@@ -134,4 +135,74 @@ export class SqliteSentLedger implements SentLedger {
 export function fromLedger(ledger: SentLedger | undefined, key: string, channel: ChannelKind): SendResult | undefined {
   const id = ledger?.get(key);
   return id === undefined ? undefined : { ok: true, messageId: id, channel };
+}
+
+// ───────────────────────── channel settings ─────────────────────────
+
+/** Channel settings that fail validation; `field` is the path of the first bad field. */
+export class ChannelConfigError extends Error {
+  override readonly name = 'ChannelConfigError';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+const GraphVersion = z.string().regex(/^v\d+\.\d+$/, 'must look like v24.0');
+const Secret = z.string().min(8, 'is too short to be a real token');
+
+/** Settings of one Facebook Page / Instagram account (MetaPageConfig). */
+export const MetaPageConfigSchema = z.object({
+  channelId: z.string().min(1),
+  pageId: z.string().regex(/^(\d{5,30}|me)$/, 'must be the numeric Page / IG account id or "me"'),
+  accessToken: Secret,
+  appSecret: z.string().min(1),
+  verifyToken: z.string().min(1).optional(),
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  apiVersion: GraphVersion.optional(),
+  auth: z.enum(['query', 'bearer']).optional(),
+});
+
+/** Settings of one WhatsApp business number (WhatsAppChannelConfig). */
+export const WhatsAppChannelConfigSchema = z.object({
+  channelId: z.string().min(1),
+  phoneNumberId: z.string().regex(/^\d{5,30}$/, 'must be the numeric phone number id, not the phone number'),
+  accessToken: Secret,
+  appSecret: z.string().min(1),
+  verifyToken: z.string().min(1).optional(),
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  apiVersion: GraphVersion.optional(),
+});
+
+function firstIssue(error: z.ZodError, prefix: string): ChannelConfigError {
+  const i = error.issues[0];
+  return new ChannelConfigError([prefix, ...(i?.path ?? []).map(String)].filter(Boolean).join('.'), i?.message ?? 'invalid');
+}
+
+/**
+ * Channel lookup by our channel id. A list is validated up front (throws ChannelConfigError); a resolver's
+ * answer is validated on each use and a bad one becomes a non-retryable `channel_not_configured` failure.
+ */
+export function channelResolver<C extends { channelId: string }>(
+  schema: z.ZodType<C>,
+  channels: readonly C[] | ((channelId: string) => C | undefined),
+  what: string,
+): (channelId: string) => C | ChannelFailure | undefined {
+  if (typeof channels === 'function') {
+    return (id) => {
+      const c = channels(id);
+      if (c === undefined) return undefined;
+      const r = schema.safeParse(c);
+      if (r.success) return c;
+      const e = firstIssue(r.error, '');
+      return failure('channel_not_configured', `${what} channel ${id}: ${e.message}`, false);
+    };
+  }
+  channels.forEach((c, i) => {
+    const r = schema.safeParse(c);
+    if (!r.success) throw firstIssue(r.error, `channels.${i}`);
+  });
+  return (id) => channels.find((x) => x.channelId === id) ?? (channels.length === 1 ? channels[0] : undefined);
 }

@@ -1,9 +1,18 @@
 import type { SendResult } from '@omniflow/nodes';
 import type { Effect } from '../effects.ts';
-import { failure } from './common.ts';
+import { type ChannelFailure, failure } from './common.ts';
 import type { ContactLookup } from './line.ts';
-import { metaChannelResolver } from './messenger.ts';
-import { fromLedger, graphFailure, graphPost, isFailure, META_DEFAULT_API_VERSION, META_GRAPH_BASE_URL, type SentLedger } from './meta-common.ts';
+import {
+  channelResolver,
+  fromLedger,
+  graphFailure,
+  graphPost,
+  isFailure,
+  META_DEFAULT_API_VERSION,
+  META_GRAPH_BASE_URL,
+  type SentLedger,
+  WhatsAppChannelConfigSchema,
+} from './meta-common.ts';
 import { isWhatsAppTemplate, toWhatsAppMessage } from './whatsapp-messages.ts';
 import { decideWhatsAppSend, lastInboundOf } from './window.ts';
 
@@ -42,9 +51,9 @@ export interface WhatsAppAdapterOptions {
 const RECIPIENT = /^\+?[1-9]\d{6,14}$/;
 
 export class WhatsAppAdapter {
-  readonly #channel: (id: string) => WhatsAppChannelConfig | undefined;
+  readonly #channel: (id: string) => WhatsAppChannelConfig | ChannelFailure | undefined;
   constructor(private readonly o: WhatsAppAdapterOptions) {
-    this.#channel = metaChannelResolver(o.channels);
+    this.#channel = channelResolver(WhatsAppChannelConfigSchema, o.channels, 'WhatsApp');
   }
 
   async deliver(effect: Effect): Promise<SendResult> {
@@ -58,6 +67,7 @@ export class WhatsAppAdapter {
       return failure('bad_request', `WhatsApp id ${identity.externalUserId} is not a phone number with country code`, false);
     const channel = this.#channel(identity.channelId);
     if (!channel) return failure('channel_not_configured', `WhatsApp channel ${identity.channelId} is not configured`, false);
+    if (isFailure(channel)) return channel;
     const nodeType = String(p.nodeType ?? '');
     const content = p.content ?? {};
     const message = toWhatsAppMessage(nodeType, content, { flowId: effect.flowId, nodeId: effect.nodeId });
