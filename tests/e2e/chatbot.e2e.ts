@@ -157,6 +157,11 @@ describe('chatbot module editor and simulator', () => {
     // Its modules, in order, with the entry module's cards previewed on LINE.
     await expect.poll(() => page.getByTestId('bot-module-item').count()).toBe(7);
     await expect.poll(() => page.getByTestId('bot-card').count()).toBe(2);
+    // Tapping a quick reply in the preview follows it to its module, and back via the module list.
+    await page.getByTestId('bot-card').nth(1).getByRole('button', { name: 'Opening hours' }).click();
+    await expect.poll(() => page.getByLabel('Module name').inputValue()).toBe('Opening hours');
+    await page.getByTestId('bot-module-item').first().getByRole('button').first().click();
+    await expect.poll(() => page.getByLabel('Module name').inputValue()).toBe('Welcome');
 
     await page.getByRole('button', { name: 'Simulate' }).click();
     const sim = page.getByTestId('simulator');

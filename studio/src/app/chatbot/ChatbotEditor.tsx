@@ -371,6 +371,12 @@ export function ChatbotEditor({ client, flow, graph: initial, catalogue = defaul
                               catalogue={catalogue}
                               chrome={false}
                               loadImages={false}
+                              // Tapping a routed button or option in the preview follows it to its module.
+                              onAction={(a) => {
+                                const port = botPortsOf(catalogue, card).find((p) => p.id.endsWith(`:${a.id}`));
+                                const target = port ? targetOf(graph, card.id, port.id) : undefined;
+                                if (target) setModuleId(target);
+                              }}
                               contact={SAMPLE_CONTACTS[Object.keys(SAMPLE_CONTACTS)[0] as keyof typeof SAMPLE_CONTACTS]}
                             />
                           ) : (
