@@ -195,7 +195,7 @@ export async function webChatPlugin(app: FastifyInstance, options: WebChatPlugin
         queue = queue
           .then(async () => {
             if (isFrameError(frame)) return send(frame);
-            if (frame.type === 'hello') return session.start(frame.testContact);
+            if (frame.type === 'hello') return session.start(frame);
             if (!session.started) return send({ type: 'error', code: 'hello_required', message: 'Send a hello frame first', field: 'type' });
             if (frame.type === 'restart') return session.start();
             if (frame.type === 'received') return; // nothing to re-send in a simulation

@@ -70,6 +70,7 @@ export class SimulatorSession {
   readonly #channel: ChannelKind;
   #session: Session | undefined;
   #testContact: TestContact | undefined;
+  #name = 'Test contact';
   #messageSeq = 0;
 
   constructor(options: SimulatorOptions) {
@@ -81,9 +82,10 @@ export class SimulatorSession {
     return this.#session !== undefined;
   }
 
-  /** Starts (or restarts) with a fresh test contact; a journey (or a start node) is entered at once. */
-  async start(testContact?: TestContact): Promise<void> {
-    if (testContact) this.#testContact = testContact;
+  /** Starts (or restarts) with a fresh test contact (named and tagged as the hello said); a journey (or a start node) is entered at once. */
+  async start(hello: { testContact?: TestContact | undefined; name?: string | undefined } = {}): Promise<void> {
+    if (hello.testContact) this.#testContact = hello.testContact;
+    if (hello.name) this.#name = hello.name;
     await this.stop();
     const now = (this.#o.startAt?.() ?? new Date()).getTime();
     const clock = new ManualClock(now);
@@ -91,7 +93,7 @@ export class SimulatorSession {
     const at = new Date(now).toISOString();
     const contact = Customer.parse({
       id: customerId,
-      name: 'Test contact',
+      name: this.#name,
       createdAt: at,
       identities: [
         { channel: this.#channel, channelId: SIM_CHANNEL_ID, externalUserId: customerId, subscriptionStatus: 'subscribed', conversationState: 'pending_bot' },

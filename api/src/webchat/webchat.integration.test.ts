@@ -231,11 +231,12 @@ describe('web chat: studio simulator socket', () => {
     const contactsBefore = await t.server.prisma.customer.count();
     const draft = await createDraft('chatbot', webBot);
     const sim = await WebChatTestClient.open(`${ws}/webchat/simulate?flowId=${draft.id}`, { cookie: await adminCookie() });
-    sim.send({ type: 'hello' });
+    sim.send({ type: 'hello', name: 'Tester' });
     const first = await sim.next('welcome');
     expect(first.simulation).toBe(true);
     sim.send({ type: 'text', text: 'hello', clientMessageId: 's1' });
     await sim.next('ack');
+    expect((await sim.next('message', (f) => f.message.nodeType === 'message.text')).message.text).toBe("Hi Tester! I'm the Omniflow shop bot.");
     const menu = await sim.next('message', (f) => f.message.nodeType === 'message.quick_reply');
     const stepHello = await sim.next('step', (f) => f.step.nodeId === 'c_hello');
     expect(stepHello.step).toMatchObject({ moduleId: 'm_welcome', outcome: 'passed', port: 'next' });
@@ -253,6 +254,23 @@ describe('web chat: studio simulator socket', () => {
     expect((await sim.next('welcome')).sessionId).not.toBe(first.sessionId);
     await sim.close();
     expect(await t.server.prisma.customer.count()).toBe(contactsBefore);
+  });
+
+  it('gives the test contact the tags of the hello, which conditions read', async () => {
+    const draft = await createDraft('chatbot', webBot);
+    const sim = await WebChatTestClient.open(`${ws}/webchat/simulate?flowId=${draft.id}`, { cookie: await adminCookie() });
+    sim.send({ type: 'hello', testContact: { tags: ['vip'], attributes: {} } });
+    await sim.next('welcome');
+    sim.send({ type: 'text', text: 'hi', clientMessageId: 'v1' });
+    const menu = await sim.next('message', (f) => f.message.nodeType === 'message.quick_reply');
+    const news = menu.message.quickReplies.find((q) => q.label === 'Newsletter')!;
+    sim.send({ type: 'postback', payload: news.payload, label: news.label, clientMessageId: 'v2' });
+    await sim.next('message', (f) => f.message.text === 'What email should we send the newsletter to?');
+    sim.send({ type: 'text', text: 'mei@example.com', clientMessageId: 'v3' });
+    // A VIP goes to a person rather than to the thank-you module.
+    expect((await sim.next('step', (f) => f.step.nodeId === 'c_vip')).step.port).toBe('met');
+    await sim.next('handoff');
+    await sim.close();
   });
 
   it('runs a journey draft and fast-forwards its wait on the virtual clock', async () => {
