@@ -83,7 +83,7 @@ describe.skipIf(!address)('Temporal runtime on a live server', () => {
     omniflow = await createOmniflowWorker({ config, catalogue: builtinCatalogue(), contacts, effects, ledger: RunLedger.inDataDir(dataDir) });
     runtime = omniflow.runtime;
     running = omniflow.run();
-    runtime.publish('j', 'v1', replyJourney());
+    runtime.publish('j', 'j-v1', replyJourney());
   }, 120_000);
 
   afterAll(async () => {
@@ -102,7 +102,7 @@ describe.skipIf(!address)('Temporal runtime on a live server', () => {
     expect(run).toHaveLength(1);
     expect(effects.of('send', run[0]!.id).map((e) => e.idempotencyKey)).toEqual([`${run[0]!.id}:hello:0:0`]);
     const state = await runtime.runState(run[0]!.id);
-    expect(state).toMatchObject({ status: 'waiting', nodeId: 'ask', versionId: 'v1' });
+    expect(state).toMatchObject({ status: 'waiting', nodeId: 'ask', versionId: 'j-v1' });
   }, 60_000);
 
   it('a reply resumes the waiting run through a signal', async () => {
@@ -139,7 +139,7 @@ describe.skipIf(!address)('Temporal runtime on a live server', () => {
   }, 120_000);
 
   it('ending the flow cancels its runs in flight', async () => {
-    runtime.publish('j2', 'v1', replyJourney());
+    runtime.publish('j2', 'j2-v1', replyJourney());
     runtime.ingest(tagGo('c4'));
     await eventually(
       () => runtime.runs({ flowId: 'j2', customerId: 'c4' }),
@@ -155,18 +155,18 @@ describe.skipIf(!address)('Temporal runtime on a live server', () => {
   }, 60_000);
 
   it('publishing with move_at_next_wait moves a waiting run to the new version', async () => {
-    runtime.publish('j3', 'v1', replyJourney());
+    runtime.publish('j3', 'j3-v1', replyJourney());
     runtime.ingest(tagGo('c5'));
     const [waiting] = await eventually(
       () => runtime.runs({ flowId: 'j3', customerId: 'c5' }),
       (runs) => runs[0]?.state === 'waiting',
     );
-    runtime.publish('j3', 'v2', replyJourney(), { inFlight: 'move_at_next_wait' });
+    runtime.publish('j3', 'j3-v2', replyJourney(), { inFlight: 'move_at_next_wait' });
     await runtime.idle();
     const state = await eventually(
       () => runtime.runState(waiting!.id),
-      (s) => s.versionId === 'v2',
+      (s) => s.versionId === 'j3-v2',
     );
-    expect(state.versionId).toBe('v2');
+    expect(state.versionId).toBe('j3-v2');
   }, 60_000);
 });

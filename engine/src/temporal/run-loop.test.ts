@@ -236,4 +236,25 @@ describe('run workflow body (in process)', () => {
     ]);
     expect((await h.contacts.get('c1'))?.tags.map((t) => t.name)).toEqual(['vip']);
   });
+
+  it('fails the run with engine_error when an activity fails for good, and records it', async () => {
+    const h = harness(journey());
+    const broken = new InProcessRun(
+      { ...runInputFor({ ledger: h.ledger, runId: 'run_2', flowId: 'j', versionId: 'v1', graph: h.parsed, customerId: 'c1', now: START }) },
+      {
+        activities: {
+          ...h.activities,
+          executeStep: async () => {
+            throw new Error('contact store unavailable');
+          },
+        },
+        time: h.time,
+      },
+    );
+    expect(await broken.result).toEqual({ kind: 'done', status: 'failed', reason: 'engine_error' });
+    expect(h.ledger.getRun('run_2')).toMatchObject({ status: 'failed', state: 'done', exitReason: 'engine_error' });
+    expect(h.ledger.runTimeline('run_2').steps).toEqual([
+      expect.objectContaining({ nodeId: 'hello', outcome: 'failed', error: { reason: 'engine_error', message: 'contact store unavailable' } }),
+    ]);
+  });
 });

@@ -145,11 +145,18 @@ export class RunInterpreter {
       }
       const node = this.#flow.node(this.#pos.nodeId);
       if (!node) return this.#fail('unknown_node', `Node ${this.#pos.nodeId} is not in version ${this.#versionId}`);
-      const reply = await this.#executeStep();
-      if (this.#end) continue;
-      this.#steps++;
-      activationSteps++;
-      await this.#apply(reply, node.type);
+      try {
+        const reply = await this.#executeStep();
+        if (this.#end) continue;
+        this.#steps++;
+        activationSteps++;
+        await this.#apply(reply, node.type);
+      } catch (e) {
+        // An activity that failed for good (its retries spent): the run fails, as an engine error does in
+        // the embedded runtime, instead of the workflow failing with the run left open in the ledger.
+        if (this.#ports.isCancellation(e)) throw e;
+        return this.#fail('engine_error', e instanceof Error ? e.message : String(e));
+      }
     }
   }
 
