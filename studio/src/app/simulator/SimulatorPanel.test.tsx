@@ -13,7 +13,8 @@ import { parseTestContact, SimulatorPanel } from './SimulatorPanel.tsx';
 
 // vitest runs in studio/; under happy-dom import.meta.url is not a file URL.
 const catalogue = builtinCatalogue();
-const bot = FlowGraph.parse(JSON.parse(readFileSync(join(process.cwd(), '../examples/flows/keyword-bot.chatbot.json'), 'utf8')));
+const example = (name: string) => FlowGraph.parse(JSON.parse(readFileSync(join(process.cwd(), `../examples/flows/${name}`), 'utf8')));
+const bot = example('keyword-bot.chatbot.json');
 let server: ProtocolServer;
 let view: Rendered | undefined;
 beforeAll(async () => {
@@ -64,6 +65,45 @@ describe('SimulatorPanel', () => {
     await click(stepLinks[0] as HTMLElement);
     expect(seen.selected).toEqual(['c_menu']);
     expect(server.received.find((f) => f.type === 'hello')).toMatchObject({ type: 'hello', testContact: { tags: [], attributes: {} } });
+  });
+
+  it('runs a journey from a chosen node for the test contact of the form, and fast-forwards its clock', async () => {
+    const port = new URL(server.url).port;
+    view = await render(
+      <SimulatorPanel
+        flowId="j1"
+        graph={example('abandoned-cart.journey.json')}
+        catalogue={catalogue}
+        prepare={async () => {}}
+        onSteps={() => {}}
+        onSelect={() => {}}
+        onClose={() => {}}
+        socketFactory={server.factory}
+        location={{ protocol: 'http:', host: `127.0.0.1:${port}` }}
+      />,
+    );
+    const c = view.container;
+    expect(c.querySelector('[data-testid="sim-status"]')?.textContent).toBe('Not started');
+    await typeInto(c.querySelector('.sim-contact input') as HTMLInputElement, 'vip, cart_abandoned');
+    await typeInto(c.querySelector('.sim-contact textarea') as HTMLTextAreaElement, 'plan=gold\nvisits=3');
+    const start = c.querySelector('.sim-contact select') as HTMLSelectElement;
+    expect([...start.options].map((o) => o.value)).toContain('bought_yet');
+    await act(async () => {
+      start.value = 'bought_yet';
+      start.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await click(c.querySelector('.sim-contact button[type="submit"]') as HTMLButtonElement);
+    await until(() => c.querySelector('[data-testid="sim-status"]')?.textContent === 'Connected', 'the connection');
+    expect(server.queries.at(-1)?.get('flowId')).toBe('j1');
+    expect(server.queries.at(-1)?.get('startNodeId')).toBe('bought_yet');
+    expect(server.received.filter((f) => f.type === 'hello').at(-1)).toMatchObject({
+      testContact: { tags: ['vip', 'cart_abandoned'], attributes: { plan: 'gold', visits: 3 } },
+    });
+    await until(() => (c.querySelector('[data-testid="sim-clock"]')?.textContent ?? '').includes('2025-01-01 09:00'), 'the clock');
+    const fastForward = [...c.querySelectorAll('button')].find((b) => b.textContent?.includes('Fast-forward')) as HTMLButtonElement;
+    await click(fastForward);
+    await until(() => (c.querySelector('[data-testid="sim-clock"]')?.textContent ?? '').includes('10:00'), 'the clock to move');
+    expect(server.received.at(-1)).toEqual({ type: 'fastForward' });
   });
 
   it('reads the test contact form: tags, typed attribute values, and a bad line by its number', () => {

@@ -11,6 +11,8 @@ import type { SocketFactory, SocketLike } from './session.ts';
 export interface ProtocolServer {
   url: string;
   received: WebChatClientFrame[];
+  /** The query of every connection (flowId, startNodeId). */
+  queries: URLSearchParams[];
   factory: SocketFactory;
   close(): Promise<void>;
 }
@@ -19,10 +21,12 @@ export async function startProtocolServer(): Promise<ProtocolServer> {
   const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const received: WebChatClientFrame[] = [];
+  const queries: URLSearchParams[] = [];
   let clock = Date.parse('2025-01-01T09:00:00Z');
   server.on('connection', (socket, request) => {
     const send = (frame: WebChatServerFrame) => socket.send(JSON.stringify(frame));
     const url = new URL(request.url ?? '/', 'http://x');
+    queries.push(url.searchParams);
     let seq = 0;
     const step = (nodeId: string, moduleId: string, port?: string) =>
       send({
@@ -80,6 +84,7 @@ export async function startProtocolServer(): Promise<ProtocolServer> {
   return {
     url: `ws://127.0.0.1:${port}/webchat/simulate`,
     received,
+    queries,
     factory: (u) => new WebSocket(u) as unknown as SocketLike,
     close: () =>
       new Promise<void>((resolve) => {
