@@ -27,9 +27,9 @@ export interface GraphErrorBody {
 export const META_RATE_LIMIT_CODES: ReadonlySet<number> = new Set([4, 17, 32, 613, 80004, 80006, 80007, 130429, 131048, 131056]);
 /** Transient platform errors worth a retry: unknown (1), service unavailable (2), WhatsApp 131000 / 131016. */
 const TRANSIENT_CODES: ReadonlySet<number> = new Set([1, 2, 131000, 131016]);
-/** Outside the messaging window: WhatsApp 131047 "Re-engagement message"; Messenger 10/2018278 and 1545041. */
+/** Outside the messaging window: WhatsApp 131047 "Re-engagement message"; Messenger "(#10) This message is sent outside of allowed window" (subcodes 2018278, 2018065) and 1545041. */
 const WINDOW_CODES: ReadonlySet<number> = new Set([131047, 1545041]);
-const WINDOW_SUBCODES: ReadonlySet<number> = new Set([2018278]);
+const WINDOW_SUBCODES: ReadonlySet<number> = new Set([2018278, 2018065]);
 /** The person cannot receive messages: Messenger 551, WhatsApp 131026 (undeliverable), 131021 (sender = recipient). */
 const UNREACHABLE_CODES: ReadonlySet<number> = new Set([551, 131026, 131021]);
 
@@ -51,8 +51,11 @@ export function graphFailure(status: number, raw: unknown, secrets: readonly str
     secrets,
   );
   if (status === 429 || (code !== undefined && META_RATE_LIMIT_CODES.has(code))) return failure('rate_limited', message, true, status);
-  if ((code !== undefined && WINDOW_CODES.has(code)) || (sub !== undefined && WINDOW_SUBCODES.has(sub)))
-    return failure('window_closed', message, false, status);
+  const outsideWindow =
+    (code !== undefined && WINDOW_CODES.has(code)) ||
+    (sub !== undefined && WINDOW_SUBCODES.has(sub)) ||
+    (code === 10 && /outside (of )?(the )?allowed window/i.test(err.message ?? ''));
+  if (outsideWindow) return failure('window_closed', message, false, status);
   if (status >= 500 || (code !== undefined && TRANSIENT_CODES.has(code))) return failure('server_error', message, true, status);
   if (code === 190 || status === 401) return failure('unauthorized', message, false, status);
   if (code === 10 || code === 200 || code === 3 || code === 131005 || status === 403) return failure('forbidden', message, false, status);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { graphFailure } from './meta-common.ts';
 import { decideMetaSend, decideWhatsAppSend, HUMAN_AGENT_WINDOW_MS, messagingWindow, STANDARD_WINDOW_MS } from './window.ts';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
@@ -68,5 +69,33 @@ describe('decideWhatsAppSend', () => {
       reason: 'window_closed',
       retryable: false,
     });
+  });
+});
+
+describe('graphFailure', () => {
+  it('maps Meta error bodies to typed failures with the right retry flag', () => {
+    const body = (code: number, message: string, error_subcode?: number) => ({
+      error: { message, type: 'OAuthException', code, error_subcode, fbtrace_id: 'AbC' },
+    });
+    expect(graphFailure(400, body(10, '(#10) This message is sent outside of allowed window. Learn more…'), [])).toMatchObject({
+      reason: 'window_closed',
+      retryable: false,
+    });
+    expect(graphFailure(400, body(10, 'x', 2018278), [])).toMatchObject({ reason: 'window_closed' });
+    expect(graphFailure(403, body(10, '(#10) Requires pages_messaging permission'), [])).toMatchObject({ reason: 'forbidden', retryable: false });
+    expect(graphFailure(400, body(613, 'Calls to this api have exceeded the rate limit.'), [])).toMatchObject({ reason: 'rate_limited', retryable: true });
+    for (const code of [4, 17, 32, 80006, 130429, 131056])
+      expect(graphFailure(400, body(code, 'limit'), [])).toMatchObject({ reason: 'rate_limited', retryable: true });
+    expect(graphFailure(429, undefined, [])).toMatchObject({ reason: 'rate_limited', retryable: true, message: 'HTTP 429' });
+    expect(graphFailure(503, 'not json', [])).toMatchObject({ reason: 'server_error', retryable: true });
+    expect(graphFailure(400, body(2, 'Service temporarily unavailable'), [])).toMatchObject({ reason: 'server_error', retryable: true });
+    expect(graphFailure(400, body(190, 'Invalid OAuth access token EAAG-secret'), ['EAAG-secret'])).toMatchObject({
+      reason: 'unauthorized',
+      retryable: false,
+      message: 'Invalid OAuth access token [REDACTED] (code 190) [fbtrace_id AbC]',
+    });
+    expect(graphFailure(400, body(551, "This person isn't available right now."), [])).toMatchObject({ reason: 'rejected', retryable: false });
+    expect(graphFailure(400, body(131047, 'Re-engagement message'), [])).toMatchObject({ reason: 'window_closed', retryable: false });
+    expect(graphFailure(400, body(100, '(#100) Invalid parameter'), [])).toMatchObject({ reason: 'bad_request', retryable: false });
   });
 });
