@@ -62,6 +62,14 @@ const SimulateQuery = z.object({ flowId: z.string().min(1).max(100), startNodeId
 
 const WIDGET_JS = readFileSync(new URL('./widget.js', import.meta.url), 'utf8');
 
+function sameHost(origin: string, host: string): boolean {
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 function badQuery(reply: FastifyReply, error: z.ZodError): FastifyReply {
   const issue = error.issues[0];
   const field = issue?.path.map(String).join('.') || 'query';
@@ -151,6 +159,11 @@ export async function webChatPlugin(app: FastifyInstance, options: WebChatPlugin
       preValidation: async (request, reply) => {
         const query = SimulateQuery.safeParse(request.query);
         if (!query.success) return badQuery(reply, query.error);
+        // The session cookie rides along on any handshake: only the studio's own origin may use it
+        // (another site, even on another localhost port, must not drive a signed-in user's simulator).
+        const origin = request.headers.origin;
+        if (origin && !sameHost(origin, request.host))
+          return reply.code(403).send({ ok: false, error: 'origin_not_allowed', message: 'The simulator opens from the studio only' });
         // Same rule as editing the flow: a signed-in person (the studio's session cookie) with flows.edit on its kind.
         const sessionToken = request.cookies[SESSION_COOKIE] ?? null;
         const auth: Pick<Context, 'prisma' | 'now' | 'sessionToken' | 'bearerToken'> = {

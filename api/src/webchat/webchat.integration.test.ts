@@ -225,6 +225,10 @@ describe('web chat: studio simulator socket', () => {
     await expect(WebChatTestClient.open(`${ws}/webchat/simulate?flowId=${draft.id}`)).rejects.toThrow('HTTP 401');
     const cookie = await adminCookie();
     await expect(WebChatTestClient.open(`${ws}/webchat/simulate?flowId=nope`, { cookie })).rejects.toThrow('HTTP 404');
+    // Cross-site WebSocket hijacking: another origin's page cannot use the studio's cookie.
+    await expect(WebChatTestClient.open(`${ws}/webchat/simulate?flowId=${draft.id}`, { cookie, origin: 'http://localhost:9999' })).rejects.toThrow('HTTP 403');
+    const own = await WebChatTestClient.open(`${ws}/webchat/simulate?flowId=${draft.id}`, { cookie, origin: t.server.url });
+    await own.close();
   });
 
   it('runs a chatbot draft, streams its steps and reaches the hand-off, touching no real contact', async () => {
