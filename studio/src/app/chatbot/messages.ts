@@ -25,7 +25,7 @@ export const chatbotEn = {
   'bot.targets': 'Where each button leads',
   'bot.selectSomething': 'Select a card or a trigger to edit it.',
   'bot.scope': 'Platform: {scope}',
-  'bot.cardCount': '{n} cards',
+  'bot.cardCount': 'Cards: {n}',
   'bot.simulate': 'Simulate',
   'bot.viewCards': 'Cards',
   'bot.viewFlow': 'Flowchart',
