@@ -1,13 +1,16 @@
 import type { Catalogue } from '@omniflow/nodes';
 import type { FlowGraph, JourneyGraph } from '@omniflow/schemas';
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { Dialog } from '../editor/Dialog.tsx';
 import { portsOf } from '../editor/graph.ts';
 import { useI18n } from '../i18n.tsx';
 import { FunnelChart, NodeChart, NodeRates } from '../stats/StatsPanel.tsx';
-import type { VersionCounters } from '../stats/stats-model.ts';
-import { useVersionMetrics, useVersionStats } from '../stats/useVersionStats.ts';
+import { percent, type VersionCounters } from '../stats/stats-model.ts';
+import { useVersionMetrics, useVersionStats, type VersionMetrics } from '../stats/useVersionStats.ts';
+
+type VersionMetricsNodes = VersionMetrics['nodes'];
+
 import { type ApiClient, type ApiProblem, type FlowDetail, type RouterOutputs, toProblem } from '../trpc.ts';
 import { type DiffCanvas, describeFlowChanges, describeNodeChanges, diffCanvas, nodeName } from './diff-model.ts';
 import { lifecycleProblemText, statusText } from './lifecycle-text.ts';
@@ -95,6 +98,14 @@ export function HistoryWorkspace({ client, flow: initialFlow, catalogue, onClose
   const stats = useVersionStats(client, flowId, versionId, showStats);
   const metrics = useVersionMetrics(client, flowId, versionId, showStats);
   const counters: VersionCounters | null = showStats && view?.kind === 'version' ? (stats.data ?? null) : null;
+  const rates = showStats && view?.kind === 'version' ? (metrics.data?.nodes ?? null) : null;
+  const ratesLine = useCallback(
+    (m: VersionMetricsNodes[string] | undefined) =>
+      m && m.sending > 0
+        ? t('rate.onNode', { successful: m.successful, sending: m.sending, click: percent(m.clickRate.numerator, m.clickRate.denominator) })
+        : null,
+    [t],
+  );
 
   const shownGraph = view?.kind === 'version' ? asJourney(versionQuery.data?.graph) : undefined;
   const diff: DiffCanvas | null = useMemo(() => {
@@ -125,10 +136,11 @@ export function HistoryWorkspace({ client, flow: initialFlow, catalogue, onClose
           ports: portsOf(def, node.config, 'journey'),
           mark: diff ? mark : null,
           counters: counters ? (counters[node.id] ?? { entered: 0, waiting: 0, failed: 0, ports: {} }) : null,
+          rates: ratesLine(rates?.[node.id]),
         },
       };
     });
-  }, [diff, shownGraph, counters, catalogue]);
+  }, [diff, shownGraph, counters, rates, catalogue, ratesLine]);
   const canvasEdges = useMemo(
     () =>
       diff

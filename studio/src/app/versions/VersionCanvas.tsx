@@ -31,6 +31,8 @@ export interface VersionNodeData extends Record<string, unknown> {
   ports: PortSpec[];
   mark: NodeMark | null;
   counters: NodeCounters | null;
+  /** The §7 rates in one line, for message nodes that sent something. */
+  rates: string | null;
 }
 
 export type VersionNode = Node<VersionNodeData, 'version'>;
@@ -62,6 +64,11 @@ export const VersionNodeView = memo(function VersionNodeView({ data, selected }:
       </div>
       {data.label && <div className="flow-node-type">{l(data.typeLabel)}</div>}
       {data.counters && !data.trigger && <StatsBadge counters={data.counters} />}
+      {data.rates && (
+        <div className="node-rates" data-testid="node-rates-line">
+          {data.rates}
+        </div>
+      )}
       <div className="flow-node-ports">
         {data.ports.map((port) => (
           <div key={port.id} className={`port role-${port.role}`}>

@@ -105,6 +105,7 @@ export const versionsEn = {
   'rate.sends': '{successful} of {sending} sends succeeded, {failed} failed',
   'rate.failure': 'Failed: {reason} ({n})',
   'rate.none': 'This node sent no messages in this version.',
+  'rate.onNode': '{successful}/{sending} sent · click {click}',
 } as const;
 
 export type VersionsMessageKey = keyof typeof versionsEn;
@@ -213,4 +214,5 @@ export const versionsZh: Record<VersionsMessageKey, string> = {
   'rate.sends': '{sending} 則中成功 {successful} 則,失敗 {failed} 則',
   'rate.failure': '失敗:{reason}({n})',
   'rate.none': '此節點在此版本中沒有發送訊息。',
+  'rate.onNode': '已發送 {successful}/{sending} · 點擊率 {click}',
 };
