@@ -61,6 +61,8 @@ export interface InProcessRunOptions {
   stepBudget?: number;
   /** Patch ids this "workflow code" has (default: all). */
   patched?: (id: string) => boolean;
+  /** Which errors are the workflow being cancelled (default: none). */
+  isCancellation?: (error: unknown) => boolean;
 }
 
 /** One run driven in process; `result` settles when the run ends or continues as new. */
@@ -78,7 +80,7 @@ export class InProcessRun {
       continueAsNewDue: (steps) => steps >= budget,
       patched: options.patched ?? (() => true),
       effectFailure: (error: unknown, intent: PlainIntent) => effectResultOfFailure(error, intent.kind),
-      isCancellation: () => false,
+      isCancellation: options.isCancellation ?? (() => false),
     };
     this.interpreter = new RunInterpreter(input, ports);
     this.result = this.interpreter.run().finally(() => {

@@ -257,4 +257,27 @@ describe('run workflow body (in process)', () => {
       expect.objectContaining({ nodeId: 'hello', outcome: 'failed', error: { reason: 'engine_error', message: 'contact store unavailable' } }),
     ]);
   });
+
+  it('does not swallow a cancellation: the delivery in progress is dropped and the requested end is recorded', async () => {
+    class Cancelled extends Error {}
+    const h = harness(journey());
+    let cancel!: (e: Error) => void;
+    const hanging = new Promise<never>((_, reject) => {
+      cancel = reject;
+    });
+    const input = runInputFor({ ledger: h.ledger, runId: 'run_3', flowId: 'j', versionId: 'v1', graph: h.parsed, customerId: 'c1', now: START });
+    const run = new InProcessRun(input, {
+      activities: { ...h.activities, deliverEffect: () => hanging },
+      time: h.time,
+      isCancellation: (e) => e instanceof Cancelled,
+    });
+    await settle(() => h.ledger.getRun('run_3')?.state === 'effect');
+    // What workflows.ts does on the end signal: note the end, cancel the scope, record the end outside it.
+    run.interpreter.onEnd({ status: 'cancelled', reason: 'flow_ended' });
+    cancel(new Cancelled('cancelled'));
+    await expect(run.result).rejects.toBeInstanceOf(Cancelled);
+    const ending = run.interpreter.ending!;
+    expect(await run.interpreter.finishEnded(ending.status, ending.reason)).toEqual({ kind: 'done', status: 'cancelled', reason: 'flow_ended' });
+    expect(h.ledger.getRun('run_3')).toMatchObject({ status: 'cancelled', state: 'done', exitReason: 'flow_ended' });
+  });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { type Catalogue, evaluateCondition } from '@omniflow/nodes';
 import {
   type ChannelKind,
@@ -106,6 +106,8 @@ export function temporalGateway(client: Client, taskQueue: string, onClose?: () 
           signalArgs: [first],
           // A run id is never reused: a redelivered trigger finds the run it already started.
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          // Shown in the Temporal UI and CLI next to the run (no search attributes to register).
+          memo: { flowId: input.flowId, versionId: input.versionId, customerId: input.customerId },
         });
         return true;
       } catch (e) {
@@ -261,12 +263,7 @@ export class TemporalRuntime {
 
   /** A reply, postback, tag change… of a contact, signalled to its runs in order. */
   deliverInbound(event: ContactEvent): void {
-    const id =
-      event.id ??
-      `inbound:${createHash('sha256')
-        .update(JSON.stringify([event.customerId, event.kind, event.payload, this.#now()]))
-        .digest('base64url')
-        .slice(0, 22)}`;
+    const id = event.id ?? randomUUID();
     const inbound: InboundEvent = {
       id,
       type: TYPE_OF_KIND[event.kind] ?? 'contact.event',
@@ -437,7 +434,7 @@ export class TemporalRuntime {
     const contact = await this.#contacts.get(customerId);
     if (!contact) return { entered: false, reason: 'contact_not_found' };
     if (!this.#entryAllowed(flow, contact)) return { entered: false, reason: 'entry_conditions' };
-    const id = options.dedupeKey ?? `enter:${flowId}:${customerId}:${this.#now()}`;
+    const id = options.dedupeKey ?? randomUUID();
     const event: InboundEvent = {
       id,
       type: 'api.invoked',
