@@ -40,6 +40,16 @@ beforeAll(async () => {
   local = createServer(async (req, res) => {
     const body = await read(req);
     seen.push({ path: req.url ?? '', authorization: req.headers.authorization, body });
+    if (req.url?.startsWith('/v24.0/999/')) {
+      // Graph echoing the token back in its error text: it must not reach the run timeline.
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          error: { message: `Malformed access token ${new URL(req.url, 'http://x').searchParams.get('access_token')}`, type: 'OAuthException', code: 190 },
+        }),
+      );
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json' });
     if (req.url?.startsWith('/v24.0/')) {
       res.end(JSON.stringify({ events_received: 1, messages: [], fbtrace_id: 'trace' }));
@@ -162,6 +172,12 @@ describe('ChannelEffects', () => {
     isTest = true;
     expect(await capi('k-capi-2')).toMatchObject({ ok: true });
     expect(JSON.parse(seen.at(-1)!.body).test_event_code).toBe('TEST123');
+    await storeConnection(registry, 'capi', { datasetId: '999', baseUrl }, { accessToken: 'capi-token-leaky-0099' });
+    const failed = await effects.deliver(
+      effect('capi', { datasetId: '999', eventName: 'Purchase', actionSource: 'chat', eventTime: Math.floor(Date.now() / 1000) }, 'k-capi-3'),
+    );
+    expect(failed).toMatchObject({ ok: false });
+    expect(JSON.stringify(failed)).not.toContain('capi-token-leaky-0099');
     effects.close();
   });
 });

@@ -161,15 +161,19 @@ export class ChannelEffects implements EffectHandler {
   }
 
   async deliver(effect: Effect): Promise<EffectResult> {
-    if (effect.kind === 'capi') return this.#handler.deliver(this.#withTestEventCode(effect));
-    if (effect.kind !== 'send') return this.#handler.deliver(effect);
+    if (effect.kind === 'capi') return this.#redacted(await this.#handler.deliver(this.#withTestEventCode(effect)));
+    if (effect.kind !== 'send') return this.#redacted(await this.#handler.deliver(effect));
     const run = this.o.runFacts(effect.runId);
     await this.o.deliveries.begin(effect, run);
     // A throw is retried by the runtime; the row stays in `sending` until an answer comes.
-    let result = await this.#handler.deliver(effect);
-    if (!result.ok) result = { ...result, message: redact(result.message, this.o.registry.allSecrets()) };
+    const result = this.#redacted(await this.#handler.deliver(effect));
     await this.o.deliveries.settle(effect, result, await this.#connectionOf(effect));
     return result;
+  }
+
+  /** Failure messages go to run timelines and logs: no stored secret may appear in them. */
+  #redacted(result: EffectResult): EffectResult {
+    return result.ok ? result : { ...result, message: redact(result.message, this.o.registry.allSecrets()) };
   }
 
   /** A test run's CAPI event carries the dataset connection's test event code unless the node set one (§8.1). */

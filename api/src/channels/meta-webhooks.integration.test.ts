@@ -153,6 +153,51 @@ describe('Meta webhook (Messenger)', () => {
   });
 });
 
+describe('Meta webhook (Instagram)', () => {
+  it('routes object "instagram" to an Instagram connection and applies a read by message id', async () => {
+    const admin = httpClient(server.url);
+    await admin.trpc.auth.signIn.mutate({ email: server.firstAdmin!.email, password: server.firstAdmin!.password });
+    const ig = await admin.trpc.channels.create.mutate({
+      kind: 'instagram',
+      name: 'IG',
+      settings: { igUserId: '17841400000000000' },
+      secrets: { pageAccessToken: 'ig-access-token-123456', appSecret: APP_SECRET, verifyToken: VERIFY },
+    });
+    const igsid = '9988776655443322';
+    const message = {
+      object: 'instagram',
+      entry: [
+        {
+          id: '17841400000000000',
+          time: 1_764_000_000_000,
+          messaging: [
+            { sender: { id: igsid }, recipient: { id: '17841400000000000' }, timestamp: 1_764_000_000_000, message: { mid: 'ig_mid_1', text: 'hey' } },
+          ],
+        },
+      ],
+    };
+    expect(await (await signedPost(`/webhooks/meta/${ig.id}`, message)).json()).toMatchObject({ accepted: 1 });
+    // A Messenger body is not for an Instagram connection.
+    expect((await signedPost(`/webhooks/meta/${ig.id}`, page([]))).status).toBe(400);
+    const identity = await server.prisma.contactIdentity.findUniqueOrThrow({
+      where: { channel_channelId_externalUserId: { channel: 'instagram', channelId: ig.id, externalUserId: igsid } },
+    });
+    await recordSend('instagram', identity.customerId, 'ig_out_1', new Date(1_764_000_050_000));
+    const seenBody = {
+      object: 'instagram',
+      entry: [
+        {
+          id: '17841400000000000',
+          time: 1_764_000_090_000,
+          messaging: [{ sender: { id: igsid }, recipient: { id: '17841400000000000' }, timestamp: 1_764_000_090_000, read: { mid: 'ig_out_1' } }],
+        },
+      ],
+    };
+    expect(await (await signedPost(`/webhooks/meta/${ig.id}`, seenBody)).json()).toMatchObject({ receipts: 1 });
+    expect(await server.prisma.messageDelivery.findFirstOrThrow({ where: { platformMessageId: 'ig_out_1' } })).toMatchObject({ status: 'read' });
+  });
+});
+
 describe('WhatsApp webhook', () => {
   it('creates the contact from an inbound message, dedupes it, and applies statuses forward only', async () => {
     const inbound = wa({

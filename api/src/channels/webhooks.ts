@@ -133,7 +133,7 @@ async function applyMetaReceipts(deps: WebhookDeps, connection: LoadedConnection
     for (const m of entry.messaging ?? []) {
       const sender = (m.sender as { id?: unknown } | undefined)?.id;
       const delivery = m.delivery as { watermark?: unknown; mids?: unknown } | undefined;
-      const read = m.read as { watermark?: unknown } | undefined;
+      const read = m.read as { watermark?: unknown; mid?: unknown } | undefined;
       if (typeof sender !== 'string' || (!delivery && !read)) continue;
       const identity = await deps.registry.prisma.contactIdentity.findUnique({
         where: { channel_channelId_externalUserId: { channel: connection.kind, channelId: connection.id, externalUserId: sender } },
@@ -147,8 +147,13 @@ async function applyMetaReceipts(deps: WebhookDeps, connection: LoadedConnection
         }
         if (typeof delivery.watermark === 'number') applied += await deps.deliveries.applyWatermark(connection.kind, identity.customerId, 'received', at);
       }
-      if (read && typeof read.watermark === 'number')
+      if (read && typeof read.watermark === 'number') {
         applied += await deps.deliveries.applyWatermark(connection.kind, identity.customerId, 'read', new Date(read.watermark));
+      } else if (read && typeof read.mid === 'string') {
+        // Instagram marks one message seen by its id instead of a watermark.
+        const at = new Date(typeof m.timestamp === 'number' ? m.timestamp : deps.now().getTime());
+        if (await deps.deliveries.applyStatus(connection.kind, read.mid, 'read', at)) applied++;
+      }
     }
   }
   return applied;
