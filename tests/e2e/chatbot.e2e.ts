@@ -51,6 +51,12 @@ describe('chatbot module editor and simulator', () => {
     // Module 1 (the entry module "Welcome"): a quick reply with one option.
     await page.getByLabel('Search cards').fill('quick');
     await page.locator('.bot-card-palette [data-type="message.quick_reply"]').click();
+    // An empty quick reply is a problem: marked on the card, listed, and the list jumps to the card.
+    await expect.poll(() => page.getByTestId('bot-card').first().getByTestId('bot-marker').count()).toBe(1);
+    await page.getByRole('button', { name: 'Cards', exact: true }).focus();
+    await page.getByRole('region', { name: 'Problems' }).getByRole('button').first().click();
+    await page.getByRole('heading', { name: 'Quick reply' }).waitFor();
+    expect(await page.getByTestId('bot-card').first().getAttribute('class')).toContain('selected');
     await page.getByRole('textbox', { name: 'Message text', exact: true }).fill('What would you like?');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await page.getByRole('textbox', { name: 'Option label', exact: true }).fill('Prices');
@@ -64,6 +70,14 @@ describe('chatbot module editor and simulator', () => {
     await page.locator('.bot-card-palette [data-type="message.text"]').click();
     await page.getByRole('textbox', { name: 'Message text', exact: true }).fill('Coffee is 3 euros.');
     await expect.poll(() => page.getByTestId('bot-module-item').count()).toBe(2);
+    // Undo: first the typing (one step), then the card; redo brings both back.
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => page.getByTestId('bot-card').first().textContent()).not.toContain('Coffee is 3 euros.');
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => page.getByTestId('bot-card').count()).toBe(0);
+    await page.getByRole('button', { name: 'Redo' }).click();
+    await page.getByRole('button', { name: 'Redo' }).click();
+    await expect.poll(() => page.getByTestId('bot-card').first().textContent()).toContain('Coffee is 3 euros.');
 
     // The quick reply's option leads to module 2: drawn on the flowchart, from the option's handle to the module.
     await page.getByRole('button', { name: 'Flowchart' }).click();
