@@ -9,6 +9,9 @@ import { type DataContext, inTransaction } from '../services/context.ts';
 export const INBOUND_KINDS = ['message', 'postback', 'follow', 'unfollow', 'referral', 'reaction'] as const;
 export type InboundKind = (typeof INBOUND_KINDS)[number];
 
+/** §1.3 contact sources (the new-contact trigger filters on them) a webhook can tell apart. */
+export type ContactOrigin = 'inbound_message' | 'click_to_message_ad';
+
 export interface ChannelIdentityKey {
   channel: ChannelKind;
   /** The connection id. */
@@ -34,14 +37,14 @@ export class InboundRecorder {
   constructor(private readonly dc: DataContext) {}
 
   /** The customer behind a channel identity, created (customer + contact, with contact.created) on first sight. */
-  async resolveContact(key: ChannelIdentityKey, profile: { displayName?: string | undefined } = {}): Promise<string> {
+  async resolveContact(key: ChannelIdentityKey, profile: { displayName?: string | undefined; source?: ContactOrigin } = {}): Promise<string> {
     const found = await this.dc.prisma.contactIdentity.findUnique({ where: { channel_channelId_externalUserId: key }, select: { customerId: true } });
     if (found) return found.customerId;
     try {
       return await inTransaction(this.dc, async (tx, events) => {
         const now = this.dc.now();
         const customer = await createCustomerTx(tx, now, { name: profile.displayName ?? null }, events);
-        await createIdentityTx(tx, now, customer.id, { ...key, displayName: profile.displayName, source: `${key.channel}_webhook` }, events);
+        await createIdentityTx(tx, now, customer.id, { ...key, displayName: profile.displayName, source: profile.source ?? 'inbound_message' }, events);
         return customer.id;
       });
     } catch (e) {

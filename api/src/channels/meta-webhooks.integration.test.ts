@@ -123,6 +123,7 @@ describe('Meta webhook (Messenger)', () => {
       where: { channel_channelId_externalUserId: { channel: 'messenger', channelId: messengerId, externalUserId: PSID } },
     });
     expect(identity.customerLastInteractionAt?.getTime()).toBe(1_764_000_000_000);
+    expect(identity.source).toBe('inbound_message');
     expect(logLines.filter((l) => l.includes('Meta webhook rejected'))).toHaveLength(4);
   });
 

@@ -179,7 +179,7 @@ async function handleMeta(deps: WebhookDeps, request: FastifyRequest<{ Params: P
   let duplicates = 0;
   for (const e of parsed.events) {
     const identity = { channel, channelId: connection.id, externalUserId: e.senderId };
-    const customerId = await deps.inbound.resolveContact(identity);
+    const customerId = await deps.inbound.resolveContact(identity, { source: e.referral?.source === 'ADS' ? 'click_to_message_ad' : 'inbound_message' });
     const at = new Date(e.timestamp);
     const click = clickOf(e.postback?.payload ?? e.quickReplyPayload);
     const fresh = await deps.inbound.accept(
