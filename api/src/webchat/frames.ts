@@ -34,6 +34,27 @@ export class RateLimiter {
   }
 }
 
+/** One sliding window per key (an ip address), forgetting keys that went quiet. */
+export class KeyedRateLimiter {
+  readonly #limiters = new Map<string, { limiter: RateLimiter; last: number }>();
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+  take(key: string): boolean {
+    const now = this.now();
+    if (this.#limiters.size > 10_000) for (const [k, v] of this.#limiters) if (now - v.last > this.windowMs) this.#limiters.delete(k);
+    let entry = this.#limiters.get(key);
+    if (!entry) {
+      entry = { limiter: new RateLimiter(this.limit, this.windowMs, this.now), last: now };
+      this.#limiters.set(key, entry);
+    }
+    entry.last = now;
+    return entry.limiter.take();
+  }
+}
+
 /** Parses one raw frame, or says exactly what is wrong with it. */
 export function parseClientFrame(raw: Buffer | string, limits: Pick<FrameLimits, 'maxFrameBytes'>): WebChatClientFrame | FrameError {
   const size = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.length;

@@ -22,6 +22,8 @@ export interface LiveChatDeps {
   log: (error: unknown, message: string) => void;
   /** How long `typing` lasts at most while the engine works (default 10 s). */
   settleTimeoutMs?: number;
+  /** Whether this client may create another visitor now (each new visitor is a contact). */
+  mayCreateVisitor?: () => boolean;
 }
 
 const HUMAN_STATES = new Set(['pending_human', 'in_progress']);
@@ -74,6 +76,8 @@ export function handleLiveSocket(socket: WebSocket, channelId: string, deps: Liv
   async function hello(frame: Extract<WebChatClientFrame, { type: 'hello' }>): Promise<void> {
     if (visitor) return send({ type: 'error', code: 'already_greeted', message: 'This socket already said hello', field: 'type' });
     const known = frame.visitorId ? await findVisitor(deps.prisma, { channelId, visitorId: frame.visitorId }) : null;
+    if (!known && deps.mayCreateVisitor && !deps.mayCreateVisitor())
+      return send({ type: 'error', code: 'rate_limited', message: 'Too many new conversations from this address; try again in a minute' });
     visitor = known ?? (await createVisitor({ prisma: deps.prisma, now: deps.now, events: deps.events }, channelId, frame.name));
     await send({ type: 'welcome', visitorId: visitor.visitorId, sessionId, simulation: false });
     const address: WebChatAddress = { channelId, visitorId: visitor.visitorId };

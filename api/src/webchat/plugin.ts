@@ -13,7 +13,7 @@ import type { PrismaClient } from '../db/open.ts';
 import type { DomainEventBus } from '../events.ts';
 import { readStoredGraph } from '../services/flow-dto.ts';
 import { findActor } from '../trpc.ts';
-import { DEFAULT_FRAME_LIMITS, type FrameLimits, isFrameError, RateLimiter, readFrame, wsConnection } from './frames.ts';
+import { DEFAULT_FRAME_LIMITS, type FrameLimits, isFrameError, KeyedRateLimiter, RateLimiter, readFrame, wsConnection } from './frames.ts';
 import type { WebChatHub } from './hub.ts';
 import { handleLiveSocket } from './live.ts';
 import { SimulatorSession } from './simulator.ts';
@@ -25,13 +25,19 @@ export interface WebChatSettings {
   /** Origins allowed to open the live socket (the sites embedding the widget); null = any. */
   allowedOrigins: readonly string[] | null;
   limits: FrameLimits;
+  /** New visitors (contacts) one ip address may start per minute. */
+  newVisitorsPerMinute: number;
 }
 
-export const DEFAULT_WEBCHAT_SETTINGS: WebChatSettings = { allowedOrigins: null, limits: DEFAULT_FRAME_LIMITS };
+export const DEFAULT_WEBCHAT_SETTINGS: WebChatSettings = { allowedOrigins: null, limits: DEFAULT_FRAME_LIMITS, newVisitorsPerMinute: 30 };
 
 /** The settings from the server's environment config (config.ts `webchat`). */
 export function webChatSettings(config: { allowedOrigins: readonly string[] | null; framesPer10s: number }): WebChatSettings {
-  return { allowedOrigins: config.allowedOrigins, limits: { ...DEFAULT_FRAME_LIMITS, rateLimit: config.framesPer10s, rateWindowMs: 10_000 } };
+  return {
+    ...DEFAULT_WEBCHAT_SETTINGS,
+    allowedOrigins: config.allowedOrigins,
+    limits: { ...DEFAULT_FRAME_LIMITS, rateLimit: config.framesPer10s, rateWindowMs: 10_000 },
+  };
 }
 
 export interface WebChatPluginOptions {
@@ -106,6 +112,7 @@ export async function webChatPlugin(app: FastifyInstance, options: WebChatPlugin
   // frames between the two get a typed error frame and the socket stays open.
   await app.register(fastifyWebsocket, { options: { maxPayload: limits.maxFrameBytes * 4 } });
   const simulations = new WeakMap<FastifyRequest, SimulationTarget>();
+  const newVisitors = new KeyedRateLimiter(settings.newVisitorsPerMinute, 60_000);
   const log = (err: unknown, message: string) => app.log.error({ err }, message);
 
   app.get('/webchat/widget.js', async (_request, reply) =>
@@ -148,6 +155,7 @@ export async function webChatPlugin(app: FastifyInstance, options: WebChatPlugin
         engine: options.engine,
         limits,
         log,
+        mayCreateVisitor: () => newVisitors.take(request.ip),
       });
     },
   );
