@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 
 // Bundles the run workflow the way a worker loads it: webpack into Temporal's deterministic sandbox.
 // Fails on anything the sandbox refuses (a Node built-in, a module that cannot be resolved).
@@ -28,4 +28,12 @@ export async function bundleRunWorkflow(): Promise<BundleReport> {
     },
   });
   return { bundle, bytes: Buffer.byteLength(bundle.code), ms: Math.round(performance.now() - started), warnings };
+}
+
+/**
+ * Replays a recorded history of the run workflow against the current code (locally, no server); throws
+ * DeterminismViolationError when the code would now issue different commands.
+ */
+export async function replayRunHistory(history: unknown, workflowId?: string): Promise<void> {
+  await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, history, workflowId);
 }

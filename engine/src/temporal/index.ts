@@ -3,7 +3,7 @@
 // Kept out of the package's main entry so nothing loads the Temporal SDK unless this runtime is chosen.
 
 export { type ActivityDependencies, createActivities, isClientRejection } from './activities.ts';
-export { type BundleReport, bundleRunWorkflow, WORKFLOWS_PATH } from './bundle.ts';
+export { type BundleReport, bundleRunWorkflow, replayRunHistory, WORKFLOWS_PATH } from './bundle.ts';
 export {
   connectionOptions,
   ENGINE_KINDS,
