@@ -203,7 +203,57 @@ interface ProfileNode {
   hitCount?: number;
 }
 
-/** `--profile`: a CPU profile of one open of the largest flow, summed by function (self time), top 15. */
+interface TraceEvent {
+  name: string;
+  ph: string;
+  dur?: number;
+  tid: number;
+  pid: number;
+  args?: { name?: string };
+}
+
+/** `--profile`, part 1: a timeline trace of one open, the renderer main thread's time by kind of work (script, style, layout, paint, GC). */
+async function traceOpen(browser: Browser, page: Page, flowId: string, nodeCount: number): Promise<void> {
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+  const ms = await openFlow(page, flowId, nodeCount);
+  const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] };
+  const main = trace.traceEvents.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const kinds = new Set([
+    'FunctionCall',
+    'EvaluateScript',
+    'TimerFire',
+    'FireAnimationFrame',
+    'EventDispatch',
+    'UpdateLayoutTree',
+    'Layout',
+    'Paint',
+    'PrePaint',
+    'Layerize',
+    'MajorGC',
+    'MinorGC',
+    'ParseHTML',
+    'HitTest',
+    'IntersectionObserverController::computeIntersections',
+    'ResizeObserverController::computeIntersections',
+  ]);
+  const total = new Map<string, number>();
+  for (const e of trace.traceEvents) {
+    if (!main || e.pid !== main.pid || e.tid !== main.tid || e.ph !== 'X' || !kinds.has(e.name)) continue;
+    total.set(e.name, (total.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
+  }
+  console.log(`trace of one open (${round(ms)} ms), main thread by kind (script kinds nest):`);
+  for (const [name, t] of [...total].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${String(round(t)).padStart(7)} ms  ${name}`);
+  const longest = trace.traceEvents
+    .filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && (e.name === 'FunctionCall' || e.name === 'TimerFire'))
+    .sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0))
+    .slice(0, 5);
+  for (const e of longest)
+    console.log(
+      `  longest: ${e.name} ${round((e.dur ?? 0) / 1000)} ms ${JSON.stringify((e.args as { data?: unknown } | undefined)?.data ?? {}).slice(0, 160)}`,
+    );
+}
+
+/** `--profile`, part 2: a CPU profile of one open of the largest flow, summed by function (self time), top 15. */
 async function profileOpen(page: Page, flowId: string, nodeCount: number): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
@@ -287,7 +337,10 @@ try {
     const pan = [...panZoom.pan, ...panZoom.zoom];
     const drag = await measureDrag(page);
     const heap = await heapMb(cdp);
-    if (PROFILE && size === SIZES.at(-1)) await profileOpen(page, flowId, nodeCount);
+    if (PROFILE && size === SIZES.at(-1) && browser) {
+      await traceOpen(browser, page, flowId, nodeCount);
+      await profileOpen(page, flowId, nodeCount);
+    }
     const open = median(opens);
     console.log(
       `${String(size).padStart(5)} nodes  open ${round(open)} ms (${opens.map(round).join(', ')}; main-thread tasks ${round(median(busy) * 1000)} ms)  ` +
