@@ -39,7 +39,7 @@ export class WebChatTestClient {
   async next<T extends WebChatServerFrame['type']>(
     type: T,
     where: (frame: Extract<WebChatServerFrame, { type: T }>) => boolean = () => true,
-    timeoutMs = 5_000,
+    timeoutMs = 15_000,
   ): Promise<Extract<WebChatServerFrame, { type: T }>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
