@@ -59,7 +59,7 @@ export interface AppServices {
 }
 
 /** What the api reads from the engine: runs, their timelines and per-node counters. */
-export type RunReader = Pick<EmbeddedEngine, 'runs' | 'runTimeline' | 'nodeStats' | 'listOccurrences' | 'cancelOccurrence' | 'flowStatus'>;
+export type RunReader = Pick<EmbeddedEngine, 'runs' | 'runTimeline' | 'nodeStats' | 'listOccurrences' | 'cancelOccurrence' | 'flowStatus' | 'fireTimerNow'>;
 
 export function contextFactory(services: AppServices) {
   const now = services.now ?? (() => new Date());

@@ -38,6 +38,7 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'schedules.occurrences': 'runs.view',
   'schedules.cancelOccurrence': 'flows.publish',
   'schedules.status': 'flows.view',
+  'runs.fastForward': 'flows.edit',
   'simulator.run': 'flows.edit',
   'audit.list': 'audit.view',
   'users.list': 'users.manage',

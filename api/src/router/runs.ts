@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { grantedKinds } from '../auth/permissions.ts';
 import { versionMetrics } from '../channels/metrics.ts';
 import type { Context } from '../context.ts';
 import { loadFlow } from '../services/flows.ts';
@@ -38,6 +39,41 @@ export const runsRouter = router({
     .query(async ({ ctx, input }) => {
       await loadFlow(ctx, input.flowId);
       return reader(ctx).nodeStats(input.flowId, input.versionId);
+    }),
+  /**
+   * Fast-forward for test runs: the run's pending timer (a wait, a timeout, a quiet-hours deferral) is due
+   * now, so a tester sees what comes after a wait without waiting. Needs edit rights on the flow and
+   * run viewing; a run of a contact on no test list (a real customer) only an Admin may fast-forward.
+   */
+  fastForward: permitted('flows.edit')
+    .input(z.object({ runId: z.string().min(1).max(200) }).strict())
+    .mutation(async ({ ctx, input }) => {
+      const engine = reader(ctx);
+      const run = engine.runTimeline(input.runId).run;
+      if (!run) throw new TRPCError({ code: 'NOT_FOUND', message: `runId ${input.runId} does not exist` });
+      const flow = await loadFlow(ctx, run.flowId);
+      if (!grantedKinds(ctx.actor.role, 'runs.view').includes(flow.kind as 'chatbot' | 'journey')) {
+        throw new TRPCError({ code: 'FORBIDDEN', message: 'runs.fastForward needs the runs.view permission on this flow' });
+      }
+      if (ctx.actor.role !== 'admin') {
+        const onTestList = await ctx.prisma.testListMember.count({ where: { identity: { customerId: run.customerId } } });
+        if (onTestList === 0) {
+          throw new TRPCError({
+            code: 'FORBIDDEN',
+            message: `runId ${input.runId} is a real contact's run (the contact is on no test list): only an Admin may fast-forward it`,
+          });
+        }
+      }
+      if (run.state !== 'waiting') {
+        throw new TRPCError({ code: 'PRECONDITION_FAILED', message: `runId ${input.runId} is ${run.status}, not waiting: there is nothing to fast-forward` });
+      }
+      const dueAt = engine.fireTimerNow(input.runId);
+      if (!dueAt)
+        throw new TRPCError({
+          code: 'PRECONDITION_FAILED',
+          message: `runId ${input.runId} waits for an event, not for a time: there is nothing to fast-forward`,
+        });
+      return { runId: input.runId, wasDueAt: dueAt.toISOString() };
     }),
   /** §7 message metrics per node of one version (success, open, read, click, response 12/24/48 h, block), each with numerator and denominator. */
   nodeMetrics: permitted('runs.view')

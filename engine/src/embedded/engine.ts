@@ -1854,6 +1854,24 @@ export class EmbeddedEngine {
     return true;
   }
 
+  /**
+   * Test runs and demos: makes the waiting run's pending timer (a wait, a timeout, a quiet-hours deferral) due
+   * now, so the run goes on as if its time had come. Returns the time it was due at, or undefined when the run
+   * waits on no timer. Event-only waits are not touched: an event, not time, moves them.
+   */
+  fireTimerNow(runId: string): Date | undefined {
+    this.#commitBatch();
+    const run = this.#s.run!.get(runId) as RunRow | undefined;
+    if (run?.state !== 'waiting') return undefined;
+    const timerId = (JSON.parse(run.wait ?? '{}') as WaitInfo).timerId;
+    if (timerId === undefined) return undefined;
+    const timer = this.#prep('SELECT due_at FROM timers WHERE id = ?').get(timerId) as { due_at: number } | undefined;
+    if (!timer) return undefined;
+    this.#prep('UPDATE timers SET due_at = ? WHERE id = ?').run(Math.min(timer.due_at, this.clock.now()), timerId);
+    this.#kick();
+    return new Date(timer.due_at);
+  }
+
   // ───────────────────────── reading ─────────────────────────
 
   getRun(runId: string): RunRecord | undefined {
