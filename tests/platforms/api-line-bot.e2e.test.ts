@@ -26,12 +26,12 @@ beforeAll(async () => {
   line = await startLineServer({ accessToken: TOKEN });
   dataDir = mkdtempSync(join(tmpdir(), 'omniflow-api-line-'));
   server = await startServer({ port: 0, host: '127.0.0.1', dataDir });
-});
+}, 60_000);
 afterAll(async () => {
   await server?.close();
   await line?.close();
   rmSync(dataDir, { recursive: true, force: true });
-});
+}, 60_000);
 
 const settled = () => server.engine!.engine.idle();
 
@@ -123,6 +123,10 @@ describe('api + LINE: keyword bot end to end', () => {
     };
     expect(await postWebhook(connection.id, [tap])).toMatchObject({ accepted: 1 });
     await settled();
+    // The tap resumed the waiting session: the opening-hours module answers with the tap's reply token.
+    const hours = line.sends.at(-1)!;
+    expect(hours.kind).toBe('reply');
+    expect(hours.messages[0]).toMatchObject({ type: 'template', template: { type: 'buttons', text: 'We are open 10:00–21:00 every day.' } });
     const metrics = await admin.runs.nodeMetrics.query({ flowId: flow.id, versionId: version.id });
     const menuNode = deliveries.find((d) => d.platformMessageId && d.nodeType === 'message.quick_reply')?.nodeId;
     expect(menuNode).toBeDefined();
@@ -132,5 +136,5 @@ describe('api + LINE: keyword bot end to end', () => {
       clickRate: { numerator: 1, denominator: 1 },
       responseRate: { h12: { numerator: 1, denominator: 1 } },
     });
-  });
+  }, 60_000);
 });

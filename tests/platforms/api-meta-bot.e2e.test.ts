@@ -41,13 +41,13 @@ beforeAll(async () => {
   wa = await startWhatsAppServer({ phoneNumberId: PHONE_ID, accessToken: WA_TOKEN });
   dataDir = mkdtempSync(join(tmpdir(), 'omniflow-api-meta-'));
   server = await startServer({ port: 0, host: '127.0.0.1', dataDir });
-});
+}, 60_000);
 afterAll(async () => {
   await server?.close();
   await fb?.close();
   await wa?.close();
   rmSync(dataDir, { recursive: true, force: true });
-});
+}, 60_000);
 
 function signedInClient(baseUrl: string) {
   let cookie = '';
@@ -125,7 +125,7 @@ describe('api + Meta platforms: keyword bot end to end', () => {
     const nodes = Object.values(metrics.nodes);
     expect(nodes.length).toBe(deliveries.length);
     for (const n of nodes) expect(n).toMatchObject({ successful: 1, readRate: { numerator: 1, denominator: 1 } });
-  });
+  }, 60_000);
 
   it('WhatsApp: session replies inside the window; delivered and read statuses reach the deliveries', async () => {
     const admin = signedInClient(server.url);
@@ -187,5 +187,5 @@ describe('api + Meta platforms: keyword bot end to end', () => {
     expect(row).toMatchObject({ status: 'read', channel: 'whatsapp', flowId: flow.id, versionId: version.id });
     const metrics = await admin.runs.nodeMetrics.query({ flowId: flow.id, versionId: version.id });
     expect(metrics.nodes[row.nodeId]).toMatchObject({ readRate: { numerator: 1, denominator: 1 } });
-  });
+  }, 60_000);
 });
