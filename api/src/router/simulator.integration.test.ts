@@ -35,7 +35,35 @@ describe('simulator.run', () => {
     expect(result.steps.find((s) => s.nodeId === 'c_menu')?.moduleId).toBe('m_welcome');
     expect(result.steps.find((s) => s.nodeId === 'c_handoff')?.moduleId).toBe('m_agent');
     expect(result.steps.every((s) => typeof s.explanation === 'string')).toBe(true);
-    expect(result.effects[0]).toEqual({ nodeId: 'c_hello', kind: 'send', summary: expect.stringContaining('Hi Ada!') });
+    expect(result.effects[0]).toMatchObject({
+      nodeId: 'c_hello',
+      kind: 'send',
+      summary: expect.stringContaining('Hi Ada!'),
+      message: { text: expect.stringContaining('Hi Ada!') },
+    });
+  });
+
+  it('draws sends as web chat messages whose postbacks route the next run, prefix-stable for the studio', async () => {
+    const bot = await draftOf('chatbot', 'keyword-bot.chatbot.json', 'Sim bot drawn');
+    const startAt = '2025-01-06T09:00:00.000Z';
+    const first = await t.as.admin.trpc.simulator.run.mutate({ flowId: bot.id, startAt, until: startAt });
+    expect(first.state).toBe('waiting');
+    const menu = first.effects.find((e) => e.nodeId === 'c_menu')?.message;
+    expect(menu?.quickReplies.map((q) => q.label)).toEqual(['Opening hours', 'Newsletter', 'Talk to a person']);
+    const hours = menu?.quickReplies[0];
+    if (!hours?.payload) throw new Error('no postback payload');
+    const second = await t.as.admin.trpc.simulator.run.mutate({
+      flowId: bot.id,
+      startAt,
+      until: startAt,
+      inputs: [{ kind: 'postback', payload: hours.payload, label: hours.label }],
+    });
+    // The same run again, one answer further: the earlier messages are unchanged, the new ones follow.
+    expect(second.effects.slice(0, first.effects.length)).toEqual(first.effects);
+    expect(second.effects.at(-1)?.message).toMatchObject({
+      text: 'We are open 10:00–21:00 every day.',
+      buttons: [expect.objectContaining({ label: 'Find a store', kind: 'url' }), expect.objectContaining({ label: 'Back to menu', kind: 'postback' })],
+    });
   });
 
   it('uses the contact fixture: a VIP tag takes the condition split to the agent', async () => {

@@ -1,4 +1,4 @@
-import { type Effect, ManualClock, simulate } from '@omniflow/engine';
+import { type Effect, ManualClock, parsePostbackData, simulate } from '@omniflow/engine';
 import {
   AttributeKey,
   AttributeValue,
@@ -9,6 +9,7 @@ import {
   listNodes,
   Phone,
   SENDABLE_CHANNELS,
+  type WebChatBotMessage,
 } from '@omniflow/schemas';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
@@ -17,6 +18,7 @@ import { readStoredGraph } from '../services/flow-dto.ts';
 import { loadFlow } from '../services/flows.ts';
 import { getVersion } from '../services/versions.ts';
 import { permitted, router } from '../trpc.ts';
+import { toWebChatMessage } from '../webchat/index.ts';
 import { TagName } from './common.ts';
 
 // The batch simulator: one test contact through a flow's draft (or one of its versions) on a virtual
@@ -42,6 +44,8 @@ export const SimulatorInput = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('text'), text: z.string().min(1).max(2000) }),
   /** A button or quick-reply option (its id in the card's config), optionally of one card. */
   z.object({ kind: z.literal('button'), buttonId: z.string().min(1).max(100), nodeId: z.string().min(1).max(200).optional() }),
+  /** A web chat postback as a drawn message carries it (`message.buttons[].payload`); other data is a typed reply. */
+  z.object({ kind: z.literal('postback'), payload: z.string().min(1).max(2000), label: z.string().max(200).default('') }),
 ]);
 export type SimulatorInput = z.infer<typeof SimulatorInput>;
 
@@ -80,6 +84,8 @@ export interface SimulatedEffect {
   kind: Effect['kind'];
   /** One readable sentence: what was sent or called. */
   summary: string;
+  /** A send as web chat draws it (text, buttons, quick replies, images, carousels), when web chat can. */
+  message?: WebChatBotMessage;
 }
 
 export interface SimulatorRunResult {
@@ -146,7 +152,7 @@ function messageText(content: unknown): string | undefined {
   return undefined;
 }
 
-export function summarizeEffect(effect: Effect): SimulatedEffect {
+export function summarizeEffect(effect: Effect, index = 0, at = new Date(0).toISOString()): SimulatedEffect {
   const p = effect.payload;
   let summary: string;
   if (effect.kind === 'send') {
@@ -157,7 +163,26 @@ export function summarizeEffect(effect: Effect): SimulatedEffect {
   } else {
     summary = `Sends the Meta Conversions API event ${str(p.eventName) ?? str(p.event_name) ?? '(unnamed)'}`;
   }
-  return { nodeId: effect.nodeId, kind: effect.kind, summary };
+  const drawn =
+    effect.kind === 'send' && typeof p.nodeType === 'string' && p.content && typeof p.content === 'object'
+      ? toWebChatMessage(
+          { nodeType: p.nodeType, content: p.content as Readonly<Record<string, unknown>> },
+          { flowId: effect.flowId, nodeId: effect.nodeId },
+          { id: `sim_${index}`, at },
+        )
+      : undefined;
+  return { nodeId: effect.nodeId, kind: effect.kind, summary, ...(drawn && 'id' in drawn ? { message: drawn } : {}) };
+}
+
+/** A scripted input as the engine's inbound event. */
+function inboundOf(input: SimulatorInput, channel: ChannelKind) {
+  if (input.kind === 'text') return { kind: 'reply' as const, channel, payload: { text: input.text } };
+  if (input.kind === 'button')
+    return { kind: 'buttonClick' as const, channel, payload: { buttonId: input.buttonId, ...(input.nodeId ? { nodeId: input.nodeId } : {}) } };
+  const routed = parsePostbackData(input.payload);
+  return routed.buttonId
+    ? { kind: 'buttonClick' as const, channel, payload: { buttonId: routed.buttonId, ...(routed.nodeId ? { nodeId: routed.nodeId } : {}) } }
+    : { kind: 'reply' as const, channel, payload: { text: input.label || input.payload } };
 }
 
 export async function runSimulation(ctx: FlowServiceContext, input: SimulatorRunInput): Promise<SimulatorRunResult> {
@@ -186,11 +211,7 @@ export async function runSimulation(ctx: FlowServiceContext, input: SimulatorRun
       ...(input.startNodeId ? { startNodeId: input.startNodeId } : {}),
       ...(input.triggerId ? { triggerId: input.triggerId } : {}),
       ...(until ? { until } : {}),
-      inputs: input.inputs.map((i) =>
-        i.kind === 'text'
-          ? { kind: 'reply' as const, channel, payload: { text: i.text } }
-          : { kind: 'buttonClick' as const, channel, payload: { buttonId: i.buttonId, ...(i.nodeId ? { nodeId: i.nodeId } : {}) } },
-      ),
+      inputs: input.inputs.map((i) => inboundOf(i, channel)),
     });
   } catch (error) {
     // The engine refuses entry in plain words (no trigger leads anywhere, an unknown node type…).
@@ -216,7 +237,7 @@ export async function runSimulation(ctx: FlowServiceContext, input: SimulatorRun
         at: s.startedAt,
       };
     }),
-    effects: result.effects.map(summarizeEffect),
+    effects: result.effects.map((e, i) => summarizeEffect(e, i, result.endedAt.toISOString())),
     contact: {
       tags: (result.contact?.tags ?? []).map((t) => t.name),
       attributes: result.contact?.attributes ?? {},
