@@ -146,16 +146,14 @@ function outcome(driver: Driver) {
     status: r.status,
     exitReason: r.exitReason,
     vars: r.vars,
-    steps: driver
-      .timeline(r.id)
-      .map((s) => ({
-        seq: s.seq,
-        nodeId: s.nodeId,
-        outcome: s.outcome,
-        port: s.port,
-        startedAt: s.startedAt,
-        explanation: s.explanation && anonymise(s.explanation),
-      })),
+    steps: driver.timeline(r.id).map((s) => ({
+      seq: s.seq,
+      nodeId: s.nodeId,
+      outcome: s.outcome,
+      port: s.port,
+      startedAt: s.startedAt,
+      explanation: s.explanation && anonymise(s.explanation),
+    })),
     effects: driver.delivered
       .filter((e) => e.runId === r.id)
       .map((e) => anonymise(JSON.stringify({ key: e.idempotencyKey, kind: e.kind, nodeId: e.nodeId, payload: e.payload })))
