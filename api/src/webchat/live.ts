@@ -63,11 +63,12 @@ export function handleLiveSocket(socket: WebSocket, channelId: string, deps: Liv
     }
     if (frame.type === 'fastForward' || frame.type === 'restart')
       return send({ type: 'error', code: 'simulator_only', message: `${frame.type} works in the studio simulator only`, field: 'type' });
-    await send({ type: 'ack', clientMessageId: frame.clientMessageId });
     if (!deps.engine) return send({ type: 'error', code: 'engine_unavailable', message: 'The bot is not running on this server' });
     const now = deps.now();
     await touchVisitor(deps.prisma, visitor.identityId, now);
     deps.engine.ingest(inboundEvent(frame, visitor, now));
+    // Acknowledged once the engine's inbox holds it (durably): a client that got no ack re-sends with the same id.
+    await send({ type: 'ack', clientMessageId: frame.clientMessageId });
     await send({ type: 'typing' });
     // Not awaited: the next frame need not wait for this one's answer.
     void settle(visitor).catch((err: unknown) => deps.log(err, 'web chat hand-off check failed'));

@@ -100,8 +100,11 @@
   let attempts = 0;
   let typingTimer;
   const seen = new Set();
-  /** Frames typed while offline: re-sent with the same id after reconnecting (the server drops duplicates). */
-  const outbox = [];
+  /**
+   * Frames not yet acknowledged (typed while offline, or sent on a connection that died on the way): sent
+   * again, in order and with the same id, after each reconnect; the server drops ids it already has.
+   */
+  const unacked = new Map();
   const newId = () => `c_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 10)}`;
 
   function setOpen(open) {
@@ -187,8 +190,8 @@
   }
 
   function transmit(frame) {
+    unacked.set(frame.clientMessageId, frame);
     if (ready && socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
-    else outbox.push(frame);
   }
   function postback(action) {
     quick.hidden = true;
@@ -216,8 +219,10 @@
         ready = true;
         attempts = 0;
         status.textContent = '';
-        // Delete each frame before re-sending it: a frame that fails to send goes back in the outbox.
-        for (const f of outbox.splice(0)) transmit(f);
+        for (const f of unacked.values()) socket.send(JSON.stringify(f));
+        break;
+      case 'ack':
+        unacked.delete(frame.clientMessageId);
         break;
       case 'message':
         clearTimeout(typingTimer);
