@@ -99,6 +99,7 @@
   let ready = false;
   let attempts = 0;
   let typingTimer;
+  let handedOff = false;
   const seen = new Set();
   /**
    * Frames not yet acknowledged (typed while offline, or sent on a connection that died on the way): sent
@@ -237,7 +238,9 @@
         }, 8000);
         break;
       case 'handoff':
-        note(frame.message || T.handoff);
+        // Said again on every connect while a person has the conversation: shown once per page.
+        if (!handedOff) note(frame.message || T.handoff);
+        handedOff = true;
         break;
       case 'error':
         if (frame.code !== 'rate_limited') console.warn('[omniflow web chat]', frame.code, frame.message);
