@@ -29,7 +29,8 @@ export {
   route,
   undeliveredEffect,
 } from './decisions.ts';
+export { InProcessGateway, InProcessRun, type InProcessRunOptions, runInputFor, settle, VirtualWorkflowTime } from './in-process.ts';
 export { type FlowStatus, type LedgerRun, RunLedger } from './ledger.ts';
 export { type LoopPorts, type LoopResult, RunInterpreter } from './run-loop.ts';
-export { runWorkflowId, TemporalRuntime, type TemporalRuntimeOptions } from './runtime.ts';
+export { type RunSignals, type RunWorkflowGateway, runWorkflowId, TemporalRuntime, type TemporalRuntimeOptions, temporalGateway } from './runtime.ts';
 export { createOmniflowWorker, type OmniflowWorker, type OmniflowWorkerOptions } from './worker.ts';
