@@ -11,7 +11,7 @@ import {
   type Edge as RfEdge,
   useReactFlow,
 } from '@xyflow/react';
-import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type DragEvent, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { ChatbotEditor } from '../chatbot/ChatbotEditor.tsx';
 import { useI18n } from '../i18n.tsx';
 import { problemText } from '../problem-text.ts';
@@ -33,6 +33,7 @@ import { useDraft } from './useDraft.ts';
 
 const NODE_TYPES = { omniflow: NodeView };
 const defaultCatalogue = builtinCatalogue();
+const NOT_VALIDATED_YET: { issues: ValidationIssue[] } = { issues: [] };
 
 export interface EditorProps {
   client: ApiClient;
@@ -62,15 +63,19 @@ function JourneyEditor({ client, flow, catalogue = defaultCatalogue, onBack, gra
   const flowApi = useReactFlow();
   const dragStep = useRef(0);
 
-  // Dragging changes only positions, every frame: the last validation still holds then.
-  const lastValidation = useRef<{ graph: JourneyGraph; catalogue: Catalogue; result: ReturnType<typeof validateGraph> } | null>(null);
+  // Validation (a few hundred ms at 1,000 nodes) follows the graph as a deferred value: the canvas
+  // paints first on open and keystrokes render before the markers catch up. Dragging changes only
+  // positions, every frame: the last validation still holds then.
+  const validatedGraph = useDeferredValue<JourneyGraph | null>(graph, null);
+  const lastValidation = useRef<{ graph: JourneyGraph; catalogue: Catalogue; result: { issues: ValidationIssue[] } } | null>(null);
   const validation = useMemo(() => {
+    if (!validatedGraph) return NOT_VALIDATED_YET;
     const last = lastValidation.current;
-    if (last && last.catalogue === catalogue && onlyPositionsChanged(last.graph, graph)) return last.result;
-    const result = validateGraph(graph, { catalogue });
-    lastValidation.current = { graph, catalogue, result };
+    if (last && last.catalogue === catalogue && onlyPositionsChanged(last.graph, validatedGraph)) return last.result;
+    const result = validateGraph(validatedGraph, { catalogue });
+    lastValidation.current = { graph: validatedGraph, catalogue, result };
     return result;
-  }, [graph, catalogue]);
+  }, [validatedGraph, catalogue]);
   const issuesByNode = useMemo(() => {
     const map = new Map<string, ValidationIssue[]>();
     for (const issue of validation.issues) if (issue.nodeId) map.set(issue.nodeId, [...(map.get(issue.nodeId) ?? []), issue]);
