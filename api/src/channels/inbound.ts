@@ -1,10 +1,13 @@
 import type { ChannelKind } from '@omniflow/schemas';
+import { setAttributeTx } from '../services/attributes.ts';
 import { createCustomerTx, createIdentityTx, isUniqueViolation } from '../services/contacts.ts';
 import { type DataContext, inTransaction } from '../services/context.ts';
 
 // What every webhook does with a verified platform event before the engine sees it: find or create the
 // contact by its channel identity, then record the event once (the unique key drops a redelivery),
 // moving the contact's last inbound time (the 24-hour window) and its follow / block status.
+
+export const CTWA_CLID = 'ctwa_clid';
 
 export const INBOUND_KINDS = ['message', 'postback', 'follow', 'unfollow', 'referral', 'reaction'] as const;
 export type InboundKind = (typeof INBOUND_KINDS)[number];
@@ -87,5 +90,29 @@ export class InboundRecorder {
       if (isUniqueViolation(e)) return false;
       throw e;
     }
+  }
+
+  /**
+   * A click-to-WhatsApp ad's click id (messages[].referral.ctwa_clid): the Conversions API needs it to
+   * attribute business-messaging events to the ad (PLATFORMS §4). Kept as the `ctwa_clid` attribute,
+   * defined on first use.
+   */
+  async rememberAdClick(customerId: string, ctwaClid: string): Promise<void> {
+    await inTransaction(this.dc, async (tx, events) => {
+      const now = this.dc.now();
+      await tx.attributeDefinition.upsert({
+        where: { key: CTWA_CLID },
+        update: {},
+        create: {
+          key: CTWA_CLID,
+          displayName: 'Click-to-WhatsApp ad click id',
+          description: 'Set by WhatsApp webhooks; used by Meta CAPI events',
+          type: 'text',
+          createdAt: now,
+          updatedAt: now,
+        },
+      });
+      await setAttributeTx(tx, now, { customerId, key: CTWA_CLID, value: ctwaClid, source: 'integration' }, events);
+    });
   }
 }

@@ -247,4 +247,33 @@ describe('WhatsApp webhook', () => {
     const handshake = await fetch(`${server.url}/webhooks/whatsapp/${whatsappId}?hub.mode=subscribe&hub.verify_token=${VERIFY}&hub.challenge=42`);
     expect(await handshake.text()).toBe('42');
   });
+
+  it('keeps the click-to-WhatsApp ad click id for the Conversions API', async () => {
+    const fromAd = wa({
+      contacts: [{ profile: { name: 'Ad Clicker' }, wa_id: '886912345678' }],
+      messages: [
+        {
+          from: '886912345678',
+          id: 'wamid.AD1',
+          timestamp: '1764000100',
+          type: 'text',
+          text: { body: 'Is this still available?' },
+          referral: {
+            source_url: 'https://fb.me/xyz',
+            source_type: 'ad',
+            source_id: '120200000',
+            headline: 'Sale',
+            ctwa_clid: 'ARAkLkA8rmlFeiCktEJQ-QTwRiyYHAFDLMNDBH0CD3qpjd0HR4irJ6LEkR7JwFF4XvnO2E4Nx0-eM-GABDLOPaOdRMv-_zfUQ2a',
+          },
+        },
+      ],
+    });
+    expect(await (await signedPost(`/webhooks/whatsapp/${whatsappId}`, fromAd)).json()).toMatchObject({ accepted: 1 });
+    const identity = await server.prisma.contactIdentity.findUniqueOrThrow({
+      where: { channel_channelId_externalUserId: { channel: 'whatsapp', channelId: whatsappId, externalUserId: '886912345678' } },
+    });
+    expect(identity.source).toBe('click_to_message_ad');
+    const value = await server.prisma.attributeValue.findUniqueOrThrow({ where: { customerId_key: { customerId: identity.customerId, key: 'ctwa_clid' } } });
+    expect(JSON.parse(value.value)).toMatch(/^ARAkLkA8/);
+  });
 });

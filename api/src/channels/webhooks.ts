@@ -198,6 +198,20 @@ async function handleMeta(deps: WebhookDeps, request: FastifyRequest<{ Params: P
   return reply.send({ ok: true, accepted, duplicates, receipts, ignored: parsed.ignored });
 }
 
+/** message id → ctwa_clid of messages that came from a click-to-WhatsApp ad (the body is already verified). */
+function ctwaClidsOf(raw: Buffer): Map<string, string> {
+  const out = new Map<string, string>();
+  const root = JSON.parse(raw.toString('utf8')) as {
+    entry?: { changes?: { value?: { messages?: { id?: unknown; referral?: { ctwa_clid?: unknown } }[] } }[] }[];
+  };
+  for (const entry of root.entry ?? [])
+    for (const change of entry.changes ?? [])
+      for (const m of change.value?.messages ?? []) {
+        if (typeof m.id === 'string' && typeof m.referral?.ctwa_clid === 'string' && m.referral.ctwa_clid) out.set(m.id, m.referral.ctwa_clid);
+      }
+  return out;
+}
+
 async function handleWhatsApp(deps: WebhookDeps, request: FastifyRequest<{ Params: Params }>, reply: FastifyReply): Promise<unknown> {
   const connection = connectionFor(deps, request, reply, ['whatsapp']);
   if (!connection) return reply;
@@ -209,11 +223,15 @@ async function handleWhatsApp(deps: WebhookDeps, request: FastifyRequest<{ Param
     if (!(e instanceof MetaWebhookError)) throw e;
     return rejected(request, reply, 'WhatsApp', connection.id, e);
   }
+  const adClicks = ctwaClidsOf(raw);
   let accepted = 0;
   let duplicates = 0;
   for (const m of parsed.messages) {
     const identity = { channel: 'whatsapp' as const, channelId: connection.id, externalUserId: m.from };
-    const customerId = await deps.inbound.resolveContact(identity, { displayName: m.profileName });
+    const customerId = await deps.inbound.resolveContact(identity, {
+      displayName: m.profileName,
+      source: adClicks.has(m.id) ? 'click_to_message_ad' : 'inbound_message',
+    });
     const at = new Date(m.timestamp);
     const click = clickOf(m.reply?.id);
     const kind: InboundKind = m.reply ? 'postback' : m.type === 'reaction' ? 'reaction' : 'message';
@@ -226,6 +244,8 @@ async function handleWhatsApp(deps: WebhookDeps, request: FastifyRequest<{ Param
       continue;
     }
     if (click) await deps.deliveries.recordClick(customerId, click.flowId, click.nodeId, at, 'module');
+    const clid = adClicks.get(m.id);
+    if (clid) await deps.inbound.rememberAdClick(customerId, clid);
     deps.ingest(whatsAppTriggerEvent(m, customerId, connection.id));
     accepted++;
   }
