@@ -68,30 +68,26 @@ describe('keyword matching (§3.1)', () => {
     expect(m.matchAll('x y').map((r) => r.id)).toEqual(['b', 'a', 'c', 'z']);
   });
 
-  it('stays fast with 10,000 rules', () => {
+  // Speed is measured by `npm run bench:engine` (keyword_match_p99_us, keyword_speedup_vs_scan), not here.
+  it('answers correctly with 10,000 rules', () => {
     const rules: KeywordRule[] = [];
     for (let i = 0; i < 10_000; i++) {
       const mode = i % 3 === 0 ? 'containsAny' : i % 3 === 1 ? 'containsAll' : 'exact';
       rules.push(rule(`r${i}`, i, mode, mode === 'exact' ? [`code${i}`] : [`kw${i}x`, `商品${i}`, `alt${i % 97}z`]));
     }
-    const built = performance.now();
     const m = new KeywordMatcher(rules);
-    const buildMs = performance.now() - built;
     const messages = Array.from(
       { length: 2000 },
       (_, i) => `hello I'd like 商品${(i * 7) % 10_000} and kw${(i * 13) % 10_000}x please, alt${i % 97}z CODE${i}`,
     );
-    const started = performance.now();
     let hits = 0;
     for (const text of messages) if (m.match(text)) hits += 1;
-    const perMessage = (performance.now() - started) / messages.length;
     expect(hits).toBe(messages.length);
     expect(m.match('kw9999x')?.id).toBe('r9999');
     // 商品9999 also contains 商品9, 商品99, 商品999: no shared keyword, so the oldest rule wins.
     expect(m.match('商品9999')?.id).toBe('r9');
     expect(m.match('CODE9998')?.id).toBe('r9998');
-    expect(buildMs).toBeLessThan(2000);
-    expect(perMessage).toBeLessThan(2);
+    expect(m.match('nothing to see')).toBeUndefined();
   });
 });
 
