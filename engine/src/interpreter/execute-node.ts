@@ -114,6 +114,20 @@ export function resolver(contact: Readonly<Customer>, run: Pick<RunState, 'vars'
   };
 }
 
+/** Parsed configs by node instance: a published version's nodes are immutable, so each is parsed once per definition. */
+const parsedConfigs = new WeakMap<
+  NodeInstance,
+  { def: AnyNodeDefinition; config: NodeInstance['config']; result: ReturnType<AnyNodeDefinition['config']['safeParse']> }
+>();
+
+function parsedConfig(def: AnyNodeDefinition, node: NodeInstance): ReturnType<AnyNodeDefinition['config']['safeParse']> {
+  const cached = parsedConfigs.get(node);
+  if (cached?.def === def && cached.config === node.config) return cached.result;
+  const result = def.config.safeParse(node.config);
+  parsedConfigs.set(node, { def, config: node.config, result });
+  return result;
+}
+
 export async function executeNode(
   def: AnyNodeDefinition,
   node: NodeInstance,
@@ -129,7 +143,7 @@ export async function executeNode(
       events: [],
       effectKeys: [],
     };
-  const parsed = def.config.safeParse(node.config);
+  const parsed = parsedConfig(def, node);
   if (!parsed.success) {
     return {
       kind: 'outcome',
