@@ -22,6 +22,8 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'flows.get': 'flows.view',
   'flows.saveDraft': 'flows.edit',
   'flows.duplicate': 'flows.edit',
+  'flows.export': 'flows.view',
+  'flows.import': 'flows.edit',
   'flows.archive': 'flows.delete',
   'flows.delete': 'flows.delete',
   'versions.publish': 'flows.publish',
