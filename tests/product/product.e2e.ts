@@ -134,7 +134,20 @@ async function newPage(): Promise<{ page: Page; pageErrors: string[] }> {
 
 async function signIn(page: Page) {
   if (!product) throw new Error('the product is not running');
+  const problems: string[] = [];
+  const onConsole = (m: { type(): string; text(): string }) => {
+    if (m.type() === 'error') problems.push(m.text());
+  };
+  page.on('console', onConsole);
   await page.goto(product.url);
+  // A blank page (a broken studio build, a missing asset) says why instead of timing out on a field.
+  await page
+    .getByLabel('Email')
+    .waitFor({ timeout: 60_000 })
+    .catch(async () => {
+      throw new Error(`the studio shows no sign-in form; console errors: ${problems.join(' | ') || 'none'}; page: ${(await page.content()).slice(0, 800)}`);
+    });
+  page.off('console', onConsole);
   await page.getByLabel('Email').fill(product.admin.email);
   await page.getByLabel('Password').fill(product.admin.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
