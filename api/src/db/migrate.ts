@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
+import type pg from 'pg';
 
 // The product applies its own committed migrations at start, so running Omniflow never needs the
 // Prisma CLI (which cannot run migrations offline on every database). Migrations are the folders
@@ -10,6 +11,8 @@ import type { Database } from 'better-sqlite3';
 
 export const MIGRATIONS_TABLE = '_omniflow_migrations';
 export const DEFAULT_MIGRATIONS_DIR = new URL('../../prisma/migrations/', import.meta.url);
+/** The PostgreSQL twins of the SQLite migrations, same names, written by `npm run db:diff` from the same schemas. */
+export const DEFAULT_POSTGRES_MIGRATIONS_DIR = new URL('../../prisma/migrations-postgres/', import.meta.url);
 
 export interface Migration {
   name: string;
@@ -108,5 +111,48 @@ export function migrateSqlite(db: Database, migrations: readonly Migration[] = r
     return run.immediate();
   } finally {
     db.pragma('foreign_keys = ON');
+  }
+}
+
+/** Any number that names Omniflow's migration lock among the database's advisory locks. */
+const POSTGRES_MIGRATION_LOCK = 0x0f10_f10e;
+
+/**
+ * Applies pending migrations to PostgreSQL (in the client's search_path schema), all in one
+ * transaction holding an advisory lock: api instances starting together take turns and the later
+ * ones find nothing left to do; a failing migration leaves the database as it was (DDL is
+ * transactional in PostgreSQL).
+ */
+export async function migratePostgres(
+  client: pg.ClientBase,
+  migrations: readonly Migration[] = readMigrations(DEFAULT_POSTGRES_MIGRATIONS_DIR),
+  now: () => Date = () => new Date(),
+): Promise<MigrationResult> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [POSTGRES_MIGRATION_LOCK]);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" ("name" TEXT NOT NULL PRIMARY KEY, "checksum" TEXT NOT NULL, "applied_at" TEXT NOT NULL)`,
+    );
+    const applied = (await client.query<AppliedMigration>(`SELECT "name", "checksum" FROM "${MIGRATIONS_TABLE}" ORDER BY "name"`)).rows;
+    const pending = planMigrations(migrations, applied);
+    for (const migration of pending) {
+      try {
+        // No parameters: the simple query protocol runs the file's several statements.
+        await client.query(migration.sql);
+      } catch (e) {
+        throw new MigrationError(`Migration "${migration.name}" failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      await client.query(`INSERT INTO "${MIGRATIONS_TABLE}" ("name", "checksum", "applied_at") VALUES ($1, $2, $3)`, [
+        migration.name,
+        migration.checksum,
+        now().toISOString(),
+      ]);
+    }
+    await client.query('COMMIT');
+    return { applied: pending.map((m) => m.name), alreadyApplied: applied.length };
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw e;
   }
 }

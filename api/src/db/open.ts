@@ -5,6 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { ConnectionGate, gatedAdapter, markTransactionCallbacks } from './gate.ts';
 import { type MigrationResult, migrateSqlite, readMigrations } from './migrate.ts';
+import { connectPostgres, isPostgresUrl, migratePostgresUrl, postgresUrlFor } from './postgres.ts';
 
 export type { PrismaClient };
 
@@ -12,6 +13,7 @@ export const DATABASE_FILE = 'omniflow.db';
 
 export interface OpenedDatabase {
   prisma: PrismaClient;
+  /** The SQLite file, or the PostgreSQL URL (DATABASE_URL); either one goes to connectDatabase. */
   file: string;
   migrations: MigrationResult;
 }
@@ -19,10 +21,17 @@ export interface OpenedDatabase {
 /**
  * Opens (creating if needed) the SQLite database in `dataDir`, brings its schema up to date with
  * the committed migrations, then connects Prisma to it through the better-sqlite3 driver adapter.
+ * With DATABASE_URL=postgresql://… the same for PostgreSQL (./postgres.ts, `migrationsDir` then
+ * holds PostgreSQL migrations); the data dir still holds the engine's and web chat's own stores.
  */
 export async function openDatabase(dataDir: string, migrationsDir?: string): Promise<OpenedDatabase> {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
+  const postgresUrl = postgresUrlFor(dir);
+  if (postgresUrl) {
+    const migrations = await migratePostgresUrl(postgresUrl, migrationsDir);
+    return { prisma: await connectPostgres(postgresUrl), file: postgresUrl, migrations };
+  }
   const file = join(dir, DATABASE_FILE);
   const db = new BetterSqlite3(file);
   let migrations: MigrationResult;
@@ -42,6 +51,7 @@ export async function openDatabase(dataDir: string, migrationsDir?: string): Pro
  * (imports) gets a client of its own, so requests do not wait behind them.
  */
 export async function connectDatabase(file: string): Promise<PrismaClient> {
+  if (isPostgresUrl(file)) return connectPostgres(file);
   const gate = new ConnectionGate();
   const prisma = new PrismaClient({ adapter: gatedAdapter(new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 10_000 }), gate) });
   markTransactionCallbacks(prisma, gate);
