@@ -39,12 +39,15 @@ describe('omniflow CLI', { timeout: 180_000 }, () => {
   it('answers --help for every command and names a bad flag in one line', async () => {
     const top = await omniflow('--help');
     expect(top.code).toBe(0);
-    for (const command of ['start', 'migrate', 'import', 'export', 'catalogue']) expect(top.stdout).toContain(command);
+    for (const command of ['start', 'worker', 'migrate', 'import', 'export', 'catalogue']) expect(top.stdout).toContain(command);
     for (const command of ['import', 'export']) {
       const help = await omniflow(command, '--help');
       expect(help.code, command).toBe(0);
       expect(help.stdout).toMatch(new RegExp(`Usage: omniflow ${command}`));
     }
+    const worker = await omniflow('worker');
+    expect(worker.code).toBe(1);
+    expect(worker.stderr).toContain('TEMPORAL_ADDRESS is not set');
     const bad = await omniflow('export', '--nope');
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);

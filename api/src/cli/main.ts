@@ -11,6 +11,7 @@ export const HELP = `Usage: omniflow <command> [options]
 
 Commands:
   start       run the product: api, embedded engine, web chat and the studio on http://localhost:3000
+  worker      run a Temporal worker (OMNIFLOW_ENGINE=temporal, TEMPORAL_ADDRESS, …)
   migrate     create or update the database schema, then exit
   import      import flows (export documents, graph files) or contacts (CSV/JSON)
   export      export flows as versioned JSON documents
@@ -45,8 +46,15 @@ async function catalogueCommand(args: string[]): Promise<number> {
   return run(args);
 }
 
+async function workerCommand(args: string[]): Promise<number> {
+  // Loaded on demand: the Temporal SDK is heavy and only this command needs it.
+  const { workerCommand: run } = await import('./worker.ts');
+  return run(args);
+}
+
 const COMMANDS: Readonly<Record<string, (args: string[]) => Promise<number>>> = {
   start: startCommand,
+  worker: workerCommand,
   migrate: migrateCommand,
   import: importCommand,
   export: exportCommand,
