@@ -163,6 +163,8 @@ export function createEngineHost(options: {
   });
   engineRef = engine;
   engine.start();
+  /** Scheduled versions on their way to the engine (their start time is read from the flow row first). */
+  const handingOver = new Map<string, Promise<void>>();
   // Scheduled starts and end times that fired while the api was down, and scheduled versions the engine lacks.
   statusSync.reconcile(engine).catch((e) => options.onError?.(e));
   return {
@@ -173,21 +175,31 @@ export function createEngineHost(options: {
       if (status === 'active') engine.publish(flowId, versionId, graph, { inFlight: inFlightPolicy });
       else if (status === 'scheduled') {
         // The engine holds the start (and end) as durable jobs; the times are on the committed flow row.
-        options.prisma.flow
+        const handOver = options.prisma.flow
           .findUnique({ where: { id: flowId }, select: { scheduledStartAt: true, scheduledEndAt: true } })
           .then((row) => {
             if (!row?.scheduledStartAt) return;
             const endAt = row.scheduledEndAt ? { endAt: row.scheduledEndAt } : {};
             engine.publish(flowId, versionId, graph, { inFlight: inFlightPolicy, startAt: row.scheduledStartAt, ...endAt });
           })
-          .catch((e) => options.onError?.(e));
+          .catch((e) => options.onError?.(e))
+          .finally(() => {
+            if (handingOver.get(flowId) === handOver) handingOver.delete(flowId);
+          });
+        handingOver.set(flowId, handOver);
       }
     },
     statusChanged(flowId, status) {
-      if (status === 'paused') engine.pause(flowId);
-      // Resuming goes back to scheduled while the start is ahead; the engine knows from its job.
-      else if (status === 'active' || status === 'scheduled') engine.resume(flowId);
-      else if (status === 'ended') engine.end(flowId);
+      const apply = () => {
+        if (status === 'paused') engine.pause(flowId);
+        // Resuming goes back to scheduled while the start is ahead; the engine knows from its job.
+        else if (status === 'active' || status === 'scheduled') engine.resume(flowId);
+        else if (status === 'ended') engine.end(flowId);
+      };
+      // A pause or end right after a scheduled publish applies after that version reached the engine.
+      const pending = handingOver.get(flowId);
+      if (pending) void pending.then(apply);
+      else apply();
     },
     async close() {
       unsubscribe();

@@ -1,3 +1,4 @@
+import { FlowGraph } from '@omniflow/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import { PrismaContactDirectory } from './contact-directory.ts';
@@ -85,6 +86,21 @@ describe('scheduled versions', () => {
     host().statusSync.onFlowStatus({ flowId: j.flowId, versionId: j.versionId, status: 'ended', at: new Date() });
     await host().statusSync.settled();
     expect((await admin().flows.get.query({ id: j.flowId })).status).toBe('ended');
+  });
+
+  it('a pause right after a scheduled publish reaches the engine after the version does', async () => {
+    const startAt = new Date(Date.now() + 10 * 60_000).toISOString();
+    const j = await createJourney('Paused at once', { type: 'trigger.tag_applied', config: { tags: ['soon'] } }, { startAt });
+    await until(
+      () => admin().schedules.status.query({ flowId: j.flowId }),
+      (s) => s?.status === 'scheduled',
+    );
+    // What the flow services do on a republish followed at once by a pause: the version's start time is
+    // read from the flow row first, so the pause must wait for it.
+    host().published({ flowId: j.flowId, versionId: j.versionId, graph: FlowGraph.parse(j.graph), inFlightPolicy: 'keep', status: 'scheduled' });
+    host().statusChanged(j.flowId, 'paused');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(host().engine.flowStatus(j.flowId)?.status).toBe('paused');
   });
 
   it('at start-up, applies an activation the engine made while the api was not listening', async () => {
