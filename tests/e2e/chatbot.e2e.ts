@@ -35,6 +35,25 @@ async function apiSession(who: { email: string; password: string }) {
   };
 }
 
+/** The socket cannot connect: every WebSocket closes at once, as behind a proxy that drops upgrades. */
+async function socketDown(page: Page) {
+  await page.addInitScript(() => {
+    class DownSocket {
+      readyState = 3;
+      onopen: unknown = null;
+      onmessage: unknown = null;
+      onerror: ((e: unknown) => void) | null = null;
+      onclose: ((e: unknown) => void) | null = null;
+      constructor() {
+        setTimeout(() => this.onclose?.({ code: 1006 }), 20);
+      }
+      send() {}
+      close() {}
+    }
+    (globalThis as unknown as { WebSocket: unknown }).WebSocket = DownSocket;
+  });
+}
+
 describe('chatbot module editor and simulator', () => {
   it('builds a two-module keyword bot, publishes it, and chats with it in the simulator', async () => {
     const page = await stack.browser.newPage({ viewport: { width: 1500, height: 950 } });
@@ -234,6 +253,7 @@ describe('chatbot module editor and simulator', () => {
     await expect.poll(() => steps.textContent()).toContain('Reminded');
     // The canvas draws only what is in view: fit it, then the whole path is lit.
     await page.getByRole('button', { name: 'Zoom to fit' }).click();
+    await page.waitForTimeout(500); // the fit settles before the off-screen nodes are drawn
     await expect.poll(() => page.locator('.react-flow__node.sim-lit[data-id="finish"]').count()).toBe(1);
     expect(await sim.getByTestId('sim-steps').textContent()).toMatch(/Quiet hours/);
     const lit = await page.locator('.react-flow__node.sim-lit').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id')));
@@ -243,22 +263,7 @@ describe('chatbot module editor and simulator', () => {
   });
   it('falls back to a batch run when the simulator socket is down, fast-forwarding by re-running to the next due time', async () => {
     const page = await stack.browser.newPage({ viewport: { width: 1500, height: 950 } });
-    // The socket cannot connect: every WebSocket closes at once, as behind a proxy that drops upgrades.
-    await page.addInitScript(() => {
-      class DownSocket {
-        readyState = 3;
-        onopen: unknown = null;
-        onmessage: unknown = null;
-        onerror: ((e: unknown) => void) | null = null;
-        onclose: ((e: unknown) => void) | null = null;
-        constructor() {
-          setTimeout(() => this.onclose?.({ code: 1006 }), 20);
-        }
-        send() {}
-        close() {}
-      }
-      (window as unknown as { WebSocket: unknown }).WebSocket = DownSocket;
-    });
+    await socketDown(page);
     await signIn(page);
     await page.getByRole('link', { name: 'Abandoned cart (example)' }).click();
     await page.getByRole('heading', { name: 'Abandoned cart (example)' }).waitFor();
@@ -282,9 +287,31 @@ describe('chatbot module editor and simulator', () => {
     // The canvas draws only what is in view: fit it, then the whole path is lit.
     await page.getByRole('button', { name: 'Zoom to fit' }).click();
     await expect.poll(() => page.locator('.react-flow__node.sim-lit[data-id="finish"]').count()).toBe(1);
-    // The effects read as sentences: the coupon sent on LINE, the Conversions API event.
-    await sim.getByText(/Sends message\.line_flex on line/).waitFor();
+    // The coupon is drawn as a message; the Conversions API event reads as a sentence.
+    await expect.poll(() => sim.locator('.sim-msg.bot[data-node-type="message.line_flex"]').count()).toBe(1);
     await sim.getByText(/Meta Conversions API event/).waitFor();
+    await page.close();
+  });
+  it('chats with the example bot through batch runs when the socket is down, to the hand-off', async () => {
+    const page = await stack.browser.newPage({ viewport: { width: 1500, height: 950 } });
+    await socketDown(page);
+    await signIn(page);
+    await page.getByRole('link', { name: 'Shop keyword bot (example)' }).click();
+    await page.getByRole('button', { name: 'Simulate' }).click();
+    const sim = page.getByTestId('simulator');
+    await sim.getByRole('button', { name: 'Run without the live connection' }).click();
+    await expect.poll(() => sim.getByTestId('sim-status').textContent()).toBe('Offline run');
+    // The conversation opens at the bot's entry; its quick replies are real buttons that answer the wait.
+    await sim.getByText('What can I do for you?').waitFor();
+    await sim.locator('.sim-quick-reply', { hasText: 'Opening hours' }).click();
+    await sim.getByText('We are open 10:00–21:00 every day.').waitFor();
+    // Start over and take the other way: to a person.
+    await sim.getByRole('button', { name: 'Restart' }).click();
+    await expect.poll(() => sim.locator('.sim-msg.me').count()).toBe(0);
+    await sim.locator('.sim-quick-reply', { hasText: 'Talk to a person' }).click();
+    await sim.getByTestId('sim-handoff').waitFor();
+    expect(await sim.locator('.sim-msg.me').allTextContents()).toEqual(['Talk to a person']);
+    await expect.poll(() => page.locator('.bot-module-item.sim-lit[data-module-id="m_agent"]').count()).toBe(1);
     await page.close();
   });
 });

@@ -435,6 +435,7 @@ export function ChatbotEditor({ client, flow, graph: initial, catalogue = defaul
       </div>
       {simulating && (
         <SimulatorPanel
+          client={client}
           flowId={flow.id}
           graph={graph}
           catalogue={catalogue}

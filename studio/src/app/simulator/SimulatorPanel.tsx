@@ -3,7 +3,7 @@ import { AttributeKey, type FlowGraph, listNodes, type WebChatAction, type WebCh
 import { type FormEvent, useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useI18n } from '../i18n.tsx';
 import type { ApiClient } from '../trpc.ts';
-import { framesOfBatch } from './batch.ts';
+import { type BatchInput, type BatchTurn, eventsOfBatch } from './batch.ts';
 import { ChatView } from './ChatView.tsx';
 import { initialSimState, SimulatorConnection, type SocketFactory, simReducer, simulatorUrl } from './session.ts';
 import './simulator.css';
@@ -66,8 +66,8 @@ export function SimulatorPanel({ flowId, graph, catalogue, prepare, onSteps, onS
   const [contactForm, setContactForm] = useState<TestContactForm>({ tags: '', attributes: '' });
   const [formError, setFormError] = useState<string | null>(null);
   const [startNodeId, setStartNodeId] = useState('');
-  /** Set while the batch fallback drives the panel: how far the virtual clock went, and the next due time. */
-  const [batch, setBatch] = useState<{ next?: string } | null>(null);
+  /** Set while the batch fallback drives the panel: the horizon, the next due time, and the conversation so far. */
+  const [batch, setBatch] = useState<{ until: string; next?: string; inputs: BatchInput[]; turns: BatchTurn[] } | null>(null);
   const [batchProblem, setBatchProblem] = useState<string | null>(null);
   const isBot = graph.kind === 'chatbot';
   // The drawer starts below the editor's toolbar, so publish, undo and the view switches stay usable.
@@ -114,15 +114,21 @@ export function SimulatorPanel({ flowId, graph, catalogue, prepare, onSteps, onS
     setStarted(true);
   }, [contactForm, prepare, flowId, startNodeId, location, locale, socketFactory]);
 
-  /** The batch fallback: runs to `until` (the start, then each next due time) and replays the result. */
+  /**
+   * The batch fallback: re-runs the simulation to `until` with every input so far (plus `input`), and
+   * redraws the conversation turn by turn. `fresh` starts over.
+   */
   const runBatch = useCallback(
-    async (until?: string) => {
+    async (step: { until?: string; input?: { input: BatchInput; label: string }; fresh?: boolean } = {}) => {
       if (!client) return;
       const contact = parseTestContact(contactForm);
       if ('error' in contact) {
         setFormError(contact.error);
         return;
       }
+      const prev = step.fresh ? null : batch;
+      const inputs = [...(prev?.inputs ?? []), ...(step.input ? [step.input.input] : [])];
+      const until = step.until ?? prev?.until ?? BATCH_START;
       setBatchProblem(null);
       try {
         await prepare();
@@ -130,20 +136,22 @@ export function SimulatorPanel({ flowId, graph, catalogue, prepare, onSteps, onS
           flowId,
           ...(startNodeId ? { startNodeId } : {}),
           contact: { tags: contact.tags, attributes: contact.attributes, points: 0 },
+          inputs,
           startAt: BATCH_START,
-          until: until ?? BATCH_START,
+          until,
         });
+        const turns: BatchTurn[] = [...(prev?.turns ?? []), { ...(step.input ? { label: step.input.label } : {}), effectsEnd: result.effects.length }];
         connection.current?.close();
         connection.current = null;
         dispatch({ type: 'reset' });
-        for (const frame of framesOfBatch(result)) dispatch({ type: 'frame', frame });
-        setBatch(result.nextTimerAt ? { next: result.nextTimerAt } : {});
+        for (const event of eventsOfBatch(result, turns)) dispatch(event);
+        setBatch({ until, inputs, turns, ...(result.nextTimerAt ? { next: result.nextTimerAt } : {}) });
         setStarted(true);
       } catch (error) {
         setBatchProblem(error instanceof Error ? error.message : String(error));
       }
     },
-    [client, contactForm, prepare, flowId, startNodeId],
+    [client, contactForm, prepare, flowId, startNodeId, batch],
   );
 
   // A chatbot conversation starts as soon as the panel opens; a journey waits for its test contact.
@@ -163,14 +171,19 @@ export function SimulatorPanel({ flowId, graph, catalogue, prepare, onSteps, onS
     e.preventDefault();
     const trimmed = text.trim();
     if (!trimmed) return;
-    connection.current?.say(trimmed);
+    if (batch) void runBatch({ input: { input: { kind: 'text', text: trimmed }, label: trimmed } });
+    else connection.current?.say(trimmed);
     setText('');
   };
-  const press = (action: WebChatAction) => connection.current?.press(action);
+  const press = (action: WebChatAction) => {
+    if (!batch) connection.current?.press(action);
+    else if (action.kind === 'postback')
+      void runBatch({ input: { input: { kind: 'postback', payload: action.payload ?? action.label, label: action.label }, label: action.label } });
+  };
   const open = state.status === 'open';
   const socketDown = started && !batch && state.status === 'closed';
   const fastForward = () => {
-    if (batch) void runBatch(batch.next);
+    if (batch) void runBatch({ until: batch.next });
     else connection.current?.fastForward();
   };
 
@@ -258,15 +271,15 @@ export function SimulatorPanel({ flowId, graph, catalogue, prepare, onSteps, onS
               placeholder={t('sim.message')}
               onChange={(e) => setText(e.target.value)}
             />
-            <button type="submit" disabled={!open || !text.trim()}>
+            <button type="submit" disabled={!(open || batch) || !text.trim()}>
               {t('sim.send')}
             </button>
           </form>
           <div className="sim-actions">
-            <button type="button" disabled={!open} onClick={() => connection.current?.restart()}>
+            <button type="button" disabled={!(open || batch)} onClick={() => (batch ? void runBatch({ fresh: true }) : connection.current?.restart())}>
               {t('sim.restart')}
             </button>
-            <button type="button" disabled={!open} onClick={() => connection.current?.fastForward()}>
+            <button type="button" disabled={batch ? !batch.next : !open} onClick={fastForward}>
               ⏩ {t('sim.fastForward')}
             </button>
           </div>
@@ -279,10 +292,10 @@ export function SimulatorPanel({ flowId, graph, catalogue, prepare, onSteps, onS
           <button type="button" className="link" onClick={() => void start()}>
             {t('sim.reconnect')}
           </button>
-          {!isBot && client && (
+          {client && (
             <>
               {' '}
-              <button type="button" className="link" onClick={() => void runBatch()}>
+              <button type="button" className="link" onClick={() => void runBatch({ fresh: true })}>
                 {t('sim.runBatch')}
               </button>
             </>
