@@ -21,7 +21,7 @@ import { type Clock, type ClockTimer, SystemClock } from '../clock.ts';
 import type { ContactStore } from '../contacts/contact-store.ts';
 import type { EffectHandler, EffectKind, EffectResult } from '../effects.ts';
 import { CompiledFlow } from '../interpreter/compiled-flow.ts';
-import { type EmittedEvent, executeNode, type RunState, type StepExecution } from '../interpreter/execute-node.ts';
+import { type EmittedEvent, executeNode, type RunState, type StepExecution, type StepPorts } from '../interpreter/execute-node.ts';
 import { quietHoursEnd, respectsQuietHours } from '../interpreter/quiet-hours.ts';
 import type { ContactDirectory } from '../scheduling/directory.ts';
 import { MATERIALISE_AHEAD_MS, nextDailyEvaluation, occurrencesBetween, ScheduleConfig } from '../scheduling/occurrences.ts';
@@ -274,6 +274,7 @@ export class EmbeddedEngine {
   #idleWaiters: (() => void)[] = [];
   #pumpDone: Promise<void> = Promise.resolve();
   readonly #s: Record<string, Database.Statement>;
+  readonly #ports: StepPorts;
   readonly #statements = new Map<string, Database.Statement>();
   /** Runs `fn` in one transaction (nested calls become savepoints). */
   readonly #tx: <T>(fn: () => T) => T;
@@ -342,7 +343,7 @@ export class EmbeddedEngine {
     this.#s = {
       run: p('SELECT * FROM runs WHERE id = ?'),
       runPosition: p('SELECT state, step_seq FROM runs WHERE id = ?'),
-      readyRuns: p("SELECT id FROM runs WHERE state = 'ready' LIMIT 100"),
+      readyRuns: p("SELECT id FROM runs WHERE state = 'ready' LIMIT 500"),
       waitingOf: p("SELECT * FROM runs WHERE customer_id = ? AND state = 'waiting'"),
       activeOf: p("SELECT * FROM runs WHERE customer_id = ? AND state != 'done'"),
       activeOfFlow: p("SELECT * FROM runs WHERE flow_id = ? AND customer_id = ? AND state != 'done'"),
@@ -387,6 +388,16 @@ export class EmbeddedEngine {
       dedupeGet: p('SELECT result FROM trigger_dedupe WHERE flow_id = ? AND key = ?'),
       dedupePut: p('INSERT OR IGNORE INTO trigger_dedupe (flow_id, key, at, result) VALUES (?, ?, ?, ?)'),
       flowGet: p('SELECT * FROM flows WHERE flow_id = ?'),
+    };
+    // Built once: the ports hold no per-step state (the run is an argument).
+    this.#ports = {
+      contacts: this.#contacts,
+      recorded: (key) => {
+        const row = this.#s.outboxGet!.get(key) as { status: string; result: string | null } | undefined;
+        if (!row) return undefined;
+        return row.status === 'done' ? { result: JSON.parse(row.result ?? 'null') } : 'pending';
+      },
+      enterJourney: (journeyId, vars, key, from) => this.#enterFromNode(journeyId, vars, key, from),
     };
     this.#reloadIndex();
   }
@@ -1453,15 +1464,7 @@ export class EmbeddedEngine {
       const state = this.#runState(run);
       let exec: StepExecution;
       try {
-        exec = await executeNode(def, node, flow, state, contact, {
-          contacts: this.#contacts,
-          recorded: (key) => {
-            const row = this.#s.outboxGet!.get(key) as { status: string; result: string | null } | undefined;
-            if (!row) return undefined;
-            return row.status === 'done' ? { result: JSON.parse(row.result ?? 'null') } : 'pending';
-          },
-          enterJourney: (journeyId, vars, key, from) => this.#enterFromNode(journeyId, vars, key, from),
-        });
+        exec = await executeNode(def, node, flow, state, contact, this.#ports);
       } catch (e) {
         exec = {
           kind: 'outcome',

@@ -179,6 +179,8 @@ export async function executeNode(
   const meta = () => ({ idempotencyKey: nextKey(), at, source, sourceRef });
   const cid = run.customerId;
 
+  // Shorthand methods, not arrow properties: tsx (esbuild keepNames) wraps each named arrow in a
+  // defineProperty call, a cost paid for every capability on every step.
   const ctx: RunContext<unknown> = {
     config: parsed.data,
     node: { id: node.id, type: node.type, version: node.version },
@@ -187,28 +189,40 @@ export async function executeNode(
     idempotencyKey: stepKey,
     ...(run.resumedBy ? { resumedBy: run.resumedBy } : {}),
     ...(run.waitState ? { waitState: run.waitState } : {}),
-    now: () => new Date(run.stepStartedAt),
+    now() {
+      return new Date(run.stepStartedAt);
+    },
     random: mulberry32(hash(stepKey)),
-    render: (template, mode) => renderTemplate(template, resolver(contact, run), { mode, timeZone: flow.timeZone }),
+    render(template, mode) {
+      return renderTemplate(template, resolver(contact, run), { mode, timeZone: flow.timeZone });
+    },
     contact,
-    send: (message) => external('send', { ...message, channel: message.channel ?? run.channel }),
-    http: (request) => external('http', { ...request }),
-    capi: { sendEvent: (event) => external('capi', { ...event }) },
+    send(message) {
+      return external('send', { ...message, channel: message.channel ?? run.channel });
+    },
+    http(request) {
+      return external('http', { ...request });
+    },
+    capi: {
+      sendEvent(event) {
+        return external('capi', { ...event });
+      },
+    },
     tags: {
-      apply: async (tags, tagSource) => {
+      async apply(tags, tagSource) {
         const m = meta();
         const { applied } = await ports.contacts.applyTags(cid, tags, { ...m, source: tagSource });
         if (applied.length)
           events.push({ type: 'tag.applied', key: m.idempotencyKey, payload: { tags: applied, source: tagSource, sourceFlowId: run.flowId } });
       },
-      remove: async (tags) => {
+      async remove(tags) {
         const m = meta();
         const { removed } = await ports.contacts.removeTags(cid, tags, m);
         if (removed.length) events.push({ type: 'tag.removed', key: m.idempotencyKey, payload: { tags: removed, source, sourceFlowId: run.flowId } });
       },
     },
     attributes: {
-      set: async (key, value) => {
+      async set(key, value) {
         const m = meta();
         const w = await ports.contacts.setAttribute(cid, key, value, m);
         if (w.changed)
@@ -220,12 +234,24 @@ export async function executeNode(
         return w.result;
       },
     },
-    points: { change: (op, amount, reason) => ports.contacts.changePoints(cid, op, amount, reason, meta()) },
-    conversation: {
-      handOff: (request) => ports.contacts.handOff(cid, request, meta()),
-      setSubscription: (status) => ports.contacts.setSubscription(cid, status, meta()),
+    points: {
+      change(op, amount, reason) {
+        return ports.contacts.changePoints(cid, op, amount, reason, meta());
+      },
     },
-    journeys: { enter: (journeyId, vars) => ports.enterJourney(journeyId, { ...vars }, nextKey(), run) },
+    conversation: {
+      handOff(request) {
+        return ports.contacts.handOff(cid, request, meta());
+      },
+      setSubscription(status) {
+        return ports.contacts.setSubscription(cid, status, meta());
+      },
+    },
+    journeys: {
+      enter(journeyId, vars) {
+        return ports.enterJourney(journeyId, { ...vars }, nextKey(), run);
+      },
+    },
   };
 
   const raced = await Promise.race([def.run(ctx), suspended]);
