@@ -96,3 +96,41 @@ describe('trigger index', () => {
     expect(flows(event('message.received', { text: 'coupon' }), 'in_progress')).toEqual(['kw/k2']);
   });
 });
+
+describe('chatbot keyword rules answer only on the channels of the bot scope (§2.1)', () => {
+  const bot = (id: string, scope: 'line' | 'all' | 'web', channels: string[] = []) =>
+    new CompiledFlow(
+      id,
+      `${id}-v1`,
+      FlowGraph.parse({
+        formatVersion: 2,
+        kind: 'chatbot',
+        bot: { scope },
+        triggers: [{ id: 'k', type: 'trigger.keyword', version: 1, config: { keywords: ['menu'], match: 'containsAny', channels } }],
+        modules: [{ id: 'm', name: 'Menu', cards: [{ id: 'c', type: 'message.text', version: 1, config: { text: 'hi' } }] }],
+        entryModuleId: 'm',
+        edges: [{ id: 'e', source: 'k', sourcePort: 'next', target: 'm' }],
+      }),
+    );
+  const botFor = (flows: CompiledFlow[], channel: string) =>
+    new TriggerIndex(flows).botKeyword(event('message.received', { text: 'menu please' }, { channel: channel as TriggerEvent['channel'] }))?.flow.flowId;
+
+  it('a LINE-scoped bot answers on LINE but not on web chat, Messenger or WhatsApp', () => {
+    const flows = [bot('lineBot', 'line')];
+    expect(botFor(flows, 'line')).toBe('lineBot');
+    expect(botFor(flows, 'webchat')).toBeUndefined();
+    expect(botFor(flows, 'messenger')).toBeUndefined();
+    expect(botFor(flows, 'whatsapp')).toBeUndefined();
+  });
+
+  it('a rule channel outside the scope is dropped; an all-platform bot skips WhatsApp', () => {
+    expect(botFor([bot('webOnly', 'web', ['line'])], 'line')).toBeUndefined();
+    expect(botFor([bot('webOnly', 'web', ['line', 'webchat'])], 'webchat')).toBe('webOnly');
+    expect(botFor([bot('everywhere', 'all')], 'instagram')).toBe('everywhere');
+    expect(botFor([bot('everywhere', 'all')], 'whatsapp')).toBeUndefined();
+  });
+
+  it('a web-chat message reaches the web bot even when an older LINE bot has the same keyword', () => {
+    expect(botFor([bot('lineBot', 'line'), bot('webBot', 'web')], 'webchat')).toBe('webBot');
+  });
+});

@@ -1,5 +1,5 @@
 import { evaluateCondition } from '@omniflow/nodes';
-import type { AttributeCondition, ChannelKind, Customer, TriggerEvent } from '@omniflow/schemas';
+import { type AttributeCondition, BOT_SCOPE_CHANNELS, type ChannelKind, type Customer, type TriggerEvent } from '@omniflow/schemas';
 import type { CompiledFlow } from '../interpreter/compiled-flow.ts';
 import { KeywordMatcher, type KeywordRule } from './keyword-matcher.ts';
 import {
@@ -59,6 +59,16 @@ const RELATIVE_DATE_OPS = new Set(['today', 'nthPastDay', 'nthFutureDay', 'withi
 export function needsDailyEvaluation(condition: AttributeCondition | undefined): boolean {
   if (!condition || (condition.type !== 'date' && condition.type !== 'datetime')) return false;
   return RELATIVE_DATE_OPS.has(condition.op) || (condition.op === 'specificMonth' && typeof condition.month === 'string');
+}
+
+/**
+ * The channels a chatbot keyword rule answers on: its own channels narrowed to the bot's scope (§2.1 — a
+ * LINE-only bot never answers on web chat), or undefined when none are left.
+ */
+function botRuleChannels(ruleChannels: readonly string[], scope: keyof typeof BOT_SCOPE_CHANNELS): string[] | undefined {
+  const inScope: readonly string[] = BOT_SCOPE_CHANNELS[scope];
+  const channels = ruleChannels.length === 0 ? [...inScope] : ruleChannels.filter((ch) => inScope.includes(ch));
+  return channels.length > 0 ? channels : undefined;
 }
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
@@ -191,12 +201,15 @@ export class TriggerIndex {
             if (c.enabled === false) break;
             const id = `${flow.flowId}\u0000${t.id}`;
             this.#keywordRules.set(id, rule);
+            const channels = flow.graph.kind === 'chatbot' ? botRuleChannels(list(c.channels), flow.graph.bot.scope) : list(c.channels);
+            // A bot rule whose channels all lie outside the bot's scope never fires (§2.1).
+            if (channels === undefined) break;
             const kr: KeywordRule = {
               id,
               keywords: list(c.keywords),
               match: (c.match as KeywordRule['match']) ?? 'containsAny',
               order: flowIndex * 10_000 + triggerIndex,
-              channels: list(c.channels),
+              channels,
               conversationStates: list(c.conversationStates),
             };
             (flow.kind === 'chatbot' ? bot : journey).push(kr);
