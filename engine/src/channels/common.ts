@@ -21,7 +21,12 @@ export type FailureReason =
   | 'channel_not_configured'
   | 'channel_not_supported';
 
-export type ChannelFailure = Extract<SendResult, { ok: false }> & { reason: FailureReason; status?: number };
+export type ChannelFailure = Extract<SendResult, { ok: false }> & {
+  reason: FailureReason;
+  status?: number;
+  /** A rate-limit answer's Retry-After: the runtime waits at least this long before the next attempt. */
+  retryAfterMs?: number;
+};
 
 export function failure(reason: FailureReason, message: string, retryable: boolean, status?: number): ChannelFailure {
   return { ok: false, reason, message, retryable, ...(status !== undefined ? { status } : {}) };

@@ -107,6 +107,10 @@ describe('LINE responses (PLATFORMS §1.1)', () => {
     expect(lineResult(409, h({ 'x-line-accepted-request-id': 'req-1' }), { message: 'The retry key is already accepted' })).toMatchObject({ ok: true });
     expect(lineResult(409, h(), { message: 'Conflict' })).toMatchObject({ ok: false, retryable: false });
   });
+  it('a 429 with a Retry-After header carries it for the runtime; without one it carries none', () => {
+    expect(lineResult(429, h({ 'retry-after': '7' }), { message: 'rate limit' })).toMatchObject({ reason: 'rate_limited', retryAfterMs: 7000 });
+    expect(lineResult(429, h(), { message: 'rate limit' })).not.toHaveProperty('retryAfterMs');
+  });
   it('429 and 5xx are retryable; 400/401/403 are not and carry LINE’s message', () => {
     expect(lineResult(429, h(), { message: 'The API rate limit has been exceeded. Try again later.' })).toMatchObject({
       ok: false,

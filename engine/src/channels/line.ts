@@ -2,6 +2,7 @@ import type { SendResult } from '@omniflow/nodes';
 import type { Customer, TriggerEvent } from '@omniflow/schemas';
 import type { Effect } from '../effects.ts';
 import { errorMessage, failure, hmacSha256, isTimeout, postJson, redact, safeEqual, uuidFromKey } from './common.ts';
+import { parseRetryAfter } from './http-executor.ts';
 import { parsePostbackData, toLineMessages } from './line-messages.ts';
 
 // The LINE Messaging API adapter (PLATFORMS.md §1): reply while a reply token is valid, otherwise push
@@ -134,7 +135,11 @@ export function lineResult(status: number, headers: Headers, raw: unknown): Send
   const accepted = headers.get('x-line-accepted-request-id');
   if (status === 409 && accepted) return { ok: true, messageId: sentId ?? `accepted:${accepted}`, channel: 'line' };
   const detail = [body.message ?? `HTTP ${status}`, ...(body.details ?? []).map((d) => `${d.property ?? ''} ${d.message ?? ''}`.trim())].join('; ');
-  if (status === 429) return failure('rate_limited', detail, true, status);
+  if (status === 429) {
+    // LINE does not document Retry-After (PLATFORMS §1), but when a 429 carries one it is honoured.
+    const retryAfterMs = parseRetryAfter(headers.get('retry-after') ?? undefined, Date.now());
+    return { ...failure('rate_limited', detail, true, status), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  }
   if (status >= 500) return failure('server_error', detail, true, status);
   if (status === 400) return failure('bad_request', detail, false, status);
   if (status === 401) return failure('unauthorized', detail, false, status);

@@ -25,7 +25,7 @@ import { type EmittedEvent, executeNode, type RunState, type StepExecution, type
 import { quietHoursEnd, respectsQuietHours } from '../interpreter/quiet-hours.ts';
 import type { ContactDirectory } from '../scheduling/directory.ts';
 import { MATERIALISE_AHEAD_MS, nextDailyEvaluation, occurrencesBetween, ScheduleConfig } from '../scheduling/occurrences.ts';
-import { type RetryPolicy, retryDelayMs, retryPolicyOf, transientFailure } from '../scheduling/retry-policy.ts';
+import { nextRetryDelayMs, type RetryPolicy, retryAfterOf, retryPolicyOf, transientFailure } from '../scheduling/retry-policy.ts';
 import { type TriggerContext, TriggerIndex, type TriggerMatch } from '../triggers/trigger-index.ts';
 import { migrate } from './schema.ts';
 
@@ -1831,7 +1831,8 @@ export class EmbeddedEngine {
         const failure = error !== undefined ? (error instanceof Error ? error.message : String(error)) : result && !result.ok ? result.message : undefined;
         const reason = error !== undefined ? 'transient_error' : result && !result.ok ? result.reason : undefined;
         if (transientFailure(result, error) && attempt < policy.maxAttempts) {
-          const retryAt = at + retryDelayMs(policy, attempt);
+          // The platform's Retry-After (429) wins over a shorter back-off.
+          const retryAt = at + nextRetryDelayMs(policy, attempt, retryAfterOf(result, error));
           this.#s.outboxRetry!.run(attempt, retryAt, row.key);
           this.#s.attemptInsert!.run(row.key, attempt, row.run_id, at, 'retry', reason ?? null, failure?.slice(0, 500) ?? null, retryAt);
           continue;

@@ -1,6 +1,7 @@
 import { builtinCatalogue } from '@omniflow/nodes';
 import type { Customer } from '@omniflow/schemas';
 import { describe, expect, it } from 'vitest';
+import { RetryableHttpError } from '../channels/http-executor.ts';
 import { ManualClock } from '../clock.ts';
 import { MemoryContactStore } from '../contacts/contact-store.ts';
 import { type Effect, type EffectResult, RecordingEffectHandler } from '../effects.ts';
@@ -387,6 +388,46 @@ describe('per-node retry policy (§9.2)', () => {
       [2, 'failed', '503 from the platform (2)'],
     ]);
     expect(step?.attempts?.[0]?.retryAt).toBe(new Date(START + 1000).toISOString());
+    await h.engine.stop();
+  });
+
+  it("waits for the platform's Retry-After when it is longer than the back-off, and for the back-off when it is shorter", async () => {
+    const calls: number[] = [];
+    const h = harness({
+      answer: (e) => {
+        calls.push(Date.now());
+        // First a 429 asking for 30 s (longer than the 1 s back-off), then one asking for 0.5 s (shorter than 2 s).
+        if (calls.length === 1) throw new RetryableHttpError('HTTP 429', { ok: true, status: 429, headers: {}, body: '' }, 30_000);
+        if (calls.length === 2) return { ok: false, reason: 'rate_limited', message: 'slow down', retryable: true, retryAfterMs: 500 } as EffectResult;
+        return { ok: true, messageId: `m_${e.idempotencyKey}`, channel: 'line' };
+      },
+    });
+    h.engine.publish('j', 'v1', {
+      formatVersion: 2,
+      kind: 'journey',
+      channels: ['line'],
+      triggers: [node('t', 'trigger.tag_applied', { tags: ['go'] })],
+      nodes: [
+        node('hello', 'message.send', { content: { kind: 'text', text: 'Hi' }, purpose: 'transactional', retry: { maxAttempts: 3, initialMs: 1000 } }),
+        node('done', 'flow.exit', {}),
+      ],
+      edges: [edge('t', 'next', 'hello'), edge('hello', 'sent', 'done')],
+      settings: { timeZone: 'Asia/Taipei' },
+    });
+    h.engine.ingest(tagEvent('c1', ['go']));
+    await h.engine.idle();
+    expect(calls).toHaveLength(1);
+    await h.advance(1_000); // the back-off alone would retry now
+    expect(calls).toHaveLength(1);
+    await h.advance(29_000);
+    expect(calls).toHaveLength(2);
+    await h.advance(1_999); // Retry-After 0.5 s is shorter than the 2 s back-off: the back-off wins
+    expect(calls).toHaveLength(2);
+    await h.advance(1);
+    expect(calls).toHaveLength(3);
+    const [run] = h.engine.runs();
+    const step = h.engine.runTimeline(run!.id).steps.find((s) => s.nodeId === 'hello' && s.attempts);
+    expect(step?.attempts?.map((a) => a.retryAt)).toEqual([new Date(START + 30_000).toISOString(), new Date(START + 32_000).toISOString(), undefined]);
     await h.engine.stop();
   });
 });

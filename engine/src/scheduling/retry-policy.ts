@@ -52,6 +52,23 @@ export function retryDelayMs(policy: Pick<RetryPolicy, 'initialMs' | 'maxMs'>, a
   return Math.min(policy.initialMs * 2 ** (attempt - 1), policy.maxMs);
 }
 
+/**
+ * How long the platform asked us to wait before the next attempt: `retryAfterMs` on a thrown error (call
+ * an API's RetryableHttpError) or on a failed result (a channel adapter's 429 with a Retry-After header).
+ */
+export function retryAfterOf(result: EffectResult | undefined, error: unknown): number | undefined {
+  const from = (v: unknown): number | undefined => {
+    const ms = typeof v === 'object' && v !== null ? (v as { retryAfterMs?: unknown }).retryAfterMs : undefined;
+    return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+  };
+  return error !== undefined ? from(error) : result && !result.ok ? from(result) : undefined;
+}
+
+/** The wait before the next attempt: the back-off, but never sooner than the platform's Retry-After. */
+export function nextRetryDelayMs(policy: Pick<RetryPolicy, 'initialMs' | 'maxMs'>, attempt: number, retryAfterMs: number | undefined): number {
+  return Math.max(retryDelayMs(policy, attempt), retryAfterMs ?? 0);
+}
+
 /** Whether a delivery failed transiently: the handler threw, or answered a failure it calls retryable. */
 export function transientFailure(result: EffectResult | undefined, error: unknown): boolean {
   if (error !== undefined) return true;
