@@ -6,6 +6,8 @@ import { FlowList } from './FlowList.tsx';
 import { I18nProvider, useI18n } from './i18n.tsx';
 import { problemText } from './problem-text.ts';
 import { SignIn } from './SignIn.tsx';
+import { ChannelsPage } from './settings/ChannelsPage.tsx';
+import { canManageChannels } from './settings/channel-kinds.ts';
 import { type ApiClient, api, toProblem } from './trpc.ts';
 
 /** The route lives in the hash (#/flows/<id>), so a reload reopens the same flow and any static server works. */
@@ -47,6 +49,10 @@ function Shell({ client }: { client: ApiClient }) {
     <div className="app">
       <header className="app-bar">
         <strong>{t('app.title')}</strong>
+        <nav aria-label={t('app.title')} className="app-nav">
+          <a href="#/">{t('nav.flows')}</a>
+          {canManageChannels(me.data) ? <a href="#/settings/channels">{t('nav.channels')}</a> : null}
+        </nav>
         <span className="spacer" />
         <label>
           {t('language')}{' '}
@@ -67,7 +73,9 @@ function Shell({ client }: { client: ApiClient }) {
           {t('signout')}
         </button>
       </header>
-      {flowId ? (
+      {route === '/settings/channels' ? (
+        <ChannelsPage client={client} me={me.data} />
+      ) : flowId ? (
         <FlowEditorPage client={client} id={decodeURIComponent(flowId)} onBack={() => go('/')} />
       ) : (
         <FlowList client={client} onOpen={(id) => go(`/flows/${encodeURIComponent(id)}`)} />

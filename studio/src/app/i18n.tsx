@@ -1,6 +1,7 @@
 import type { LocalizedText } from '@omniflow/schemas';
 import { createContext, type ReactNode, useContext, useMemo, useState } from 'react';
 import { chatbotEn, chatbotZh } from './chatbot/messages.ts';
+import { settingsEn, settingsZh } from './settings/messages.ts';
 import { versionsEn, versionsZh } from './versions/messages.ts';
 
 export type Locale = 'en' | 'zh-Hant';
@@ -93,6 +94,7 @@ const en = {
   'error.network': 'The server cannot be reached.',
   ...versionsEn,
   ...chatbotEn,
+  ...settingsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -185,6 +187,7 @@ const zh: Record<MessageKey, string> = {
   'error.network': '無法連線至伺服器。',
   ...versionsZh,
   ...chatbotZh,
+  ...settingsZh,
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, 'zh-Hant': zh };
