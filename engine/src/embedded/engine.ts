@@ -178,6 +178,8 @@ interface RunRow {
   node_id: string;
   step_seq: number;
   step_started_at: number;
+  /** How far fireTimerNow moved this run ahead of the real clock: its steps happen at now + this (§8.1). */
+  fast_forward_ms: number;
   checked_seq: number;
   vars: string;
   trigger: string;
@@ -343,7 +345,7 @@ export class EmbeddedEngine {
     this.#s = {
       run: p('SELECT * FROM runs WHERE id = ?'),
       runPosition: p('SELECT state, step_seq FROM runs WHERE id = ?'),
-      readyRuns: p("SELECT id FROM runs WHERE state = 'ready' LIMIT 500"),
+      readyRuns: p("SELECT id FROM runs WHERE state = 'ready' LIMIT 100"),
       waitingOf: p("SELECT * FROM runs WHERE customer_id = ? AND state = 'waiting'"),
       activeOf: p("SELECT * FROM runs WHERE customer_id = ? AND state != 'done'"),
       activeOfFlow: p("SELECT * FROM runs WHERE flow_id = ? AND customer_id = ? AND state != 'done'"),
@@ -1416,7 +1418,9 @@ export class EmbeddedEngine {
         checked = true;
         // Quiet hours (§6.6): a marketing send due inside the window is deferred to its end, or skipped.
         const quiet = flow.journeySettings?.quietHours;
-        const quietEnd = quiet && respectsQuietHours(def, node.config) && quietHoursEnd(new Date(run.step_started_at), flow.timeZone, quiet);
+        // On the run's own timeline: after a fast-forwarded wait, the send is as late as the wait was long.
+        const stepAt = run.step_started_at + run.fast_forward_ms;
+        const quietEnd = quiet && respectsQuietHours(def, node.config) && quietHoursEnd(new Date(stepAt), flow.timeZone, quiet);
         if (quiet && quietEnd) {
           const again = this.#tx(() => {
             if (!this.#guard(run)) return false;
@@ -1426,7 +1430,7 @@ export class EmbeddedEngine {
             }
             this.#recordStep(run, node, { outcome: 'waiting', explanation: `Quiet hours: deferred until ${quietEnd.toISOString()}` }, this.clock.now());
             this.#counter(run, node.id, 'waiting', 1);
-            const timerId = Number(this.#s.insertTimer!.run(run.id, quietEnd.getTime()).lastInsertRowid);
+            const timerId = Number(this.#s.insertTimer!.run(run.id, quietEnd.getTime() - run.fast_forward_ms).lastInsertRowid);
             const wait: WaitInfo = { events: [], timerId, deferred: true };
             this.#prep("UPDATE runs SET state = 'waiting', status = 'waiting', wait = ? WHERE id = ?").run(JSON.stringify(wait), run.id);
             return false;
@@ -1874,7 +1878,10 @@ export class EmbeddedEngine {
     if (timerId === undefined) return undefined;
     const timer = this.#prep('SELECT due_at FROM timers WHERE id = ?').get(timerId) as { due_at: number } | undefined;
     if (!timer) return undefined;
-    this.#prep('UPDATE timers SET due_at = ? WHERE id = ?').run(Math.min(timer.due_at, this.clock.now()), timerId);
+    const now = this.clock.now();
+    this.#prep('UPDATE timers SET due_at = ? WHERE id = ?').run(Math.min(timer.due_at, now), timerId);
+    // The run's timeline moves ahead by the time skipped: later steps (quiet hours) see the due time, not now.
+    this.#prep('UPDATE runs SET fast_forward_ms = fast_forward_ms + ? WHERE id = ?').run(Math.max(0, timer.due_at - now), runId);
     this.#kick();
     return new Date(timer.due_at);
   }
