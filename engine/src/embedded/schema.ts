@@ -162,5 +162,8 @@ export function migrate(db: Database.Database): void {
     if (!outboxColumns.has(name)) db.exec(`ALTER TABLE outbox ADD COLUMN ${name} ${type}`);
   }
   db.exec('CREATE INDEX IF NOT EXISTS outbox_by_customer ON outbox (customer_id, created_at)');
+  // How far fireTimerNow moved a run ahead of the real clock (quiet hours are judged on the run's timeline).
+  const runColumns = new Set((db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name));
+  if (!runColumns.has('fast_forward_ms')) db.exec('ALTER TABLE runs ADD COLUMN fast_forward_ms INTEGER NOT NULL DEFAULT 0');
   db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
 }
