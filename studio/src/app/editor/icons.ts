@@ -1,12 +1,12 @@
 // A small glyph per lucide icon name the catalogue uses; unknown names fall back to the category's.
-const BY_CATEGORY: Record<string, string> = { trigger: '⚡', message: '✉', logic: '⑂', wait: '⏱', action: '⚙', flow: '⚑' };
+const BY_CATEGORY: Record<string, string> = { trigger: '⚡', message: '✉', logic: '⋔', wait: '⏱', action: '⚙', flow: '⚑' };
 const BY_ICON: Record<string, string> = {
   tags: '🏷',
   tag: '🏷',
   clock: '⏱',
   timer: '⏱',
-  split: '⑂',
-  'git-branch': '⑂',
+  split: '⋔',
+  'git-branch': '⋔',
   'message-square': '✉',
   send: '✉',
   flag: '⚑',
