@@ -1,11 +1,11 @@
-import type { EmbeddedEngine } from '@omniflow/engine';
 import type { Catalogue } from '@omniflow/nodes';
+import { TRPCError } from '@trpc/server';
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
 import { bearerToken } from './auth/api-key.ts';
 import { SESSION_COOKIE } from './auth/session-token.ts';
 import type { ChannelRegistry } from './channels/connections.ts';
 import type { PrismaClient } from './db/open.ts';
-import type { FlowRuntime } from './engine-host.ts';
+import type { FlowEngine, FlowRuntime } from './engine-host.ts';
 import { DomainEventBus } from './events.ts';
 import { ImportQueue } from './services/imports.ts';
 
@@ -58,8 +58,22 @@ export interface AppServices {
   channels?: ChannelRegistry;
 }
 
-/** What the api reads from the engine: runs, their timelines and per-node counters. */
-export type RunReader = Pick<EmbeddedEngine, 'runs' | 'runTimeline' | 'nodeStats' | 'listOccurrences' | 'cancelOccurrence' | 'flowStatus' | 'fireTimerNow'>;
+/**
+ * What the api reads from the engine: runs, their timelines and per-node counters. Schedule occurrences,
+ * the engine's flow status and fast-forward exist on the embedded engine only (absent on Temporal).
+ */
+export type RunReader = Pick<FlowEngine, 'runs' | 'runTimeline' | 'nodeStats' | 'listOccurrences' | 'cancelOccurrence' | 'flowStatus' | 'fireTimerNow'>;
+
+/** A feature of the embedded engine, or PRECONDITION_FAILED naming it when this runtime lacks it. */
+export function embeddedFeature<K extends 'listOccurrences' | 'cancelOccurrence' | 'flowStatus' | 'fireTimerNow'>(
+  reader: RunReader,
+  feature: K,
+  procedure: string,
+): NonNullable<RunReader[K]> {
+  const f = reader[feature];
+  if (!f) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: `${procedure} is not available on the Temporal runtime (OMNIFLOW_ENGINE=temporal)` });
+  return f.bind(reader) as NonNullable<RunReader[K]>;
+}
 
 export function contextFactory(services: AppServices) {
   const now = services.now ?? (() => new Date());

@@ -15,7 +15,7 @@ import { ClickTokens, clickTracker, registerClickRoutes } from './clicks/index.t
 import { type AppServices, contextFactory, type Settings } from './context.ts';
 import type { MigrationResult } from './db/migrate.ts';
 import { connectDatabase, openDatabase, type PrismaClient } from './db/open.ts';
-import { createEngineHost, type EngineHost } from './engine-host.ts';
+import { type EngineHost, type EngineKind, startEngineHost, type TemporalHostOptions } from './engine-host.ts';
 import { DomainEventBus } from './events.ts';
 import { type AppRouter, appRouter } from './router/index.ts';
 import { ImportQueue } from './services/imports.ts';
@@ -116,8 +116,12 @@ export interface StartOptions {
   catalogue?: Catalogue;
   now?: () => Date;
   settings?: Partial<Settings>;
-  /** Host the embedded engine in this process (default true; `npm start` runs api and engine together). */
+  /** Host the engine in this process (default true; `npm start` runs api and engine together). */
   engine?: boolean;
+  /** Which runtime to host; default OMNIFLOW_ENGINE (embedded unless `temporal`). */
+  engineKind?: EngineKind;
+  /** The Temporal runtime's settings and how it is built (tests pass an in-process gateway). */
+  temporal?: TemporalHostOptions;
   /** External effects for the engine (sends, HTTP, CAPI); default: the configured channel connections. */
   effects?: EffectHandler;
   /** Hosts Call an API may reach although private (e.g. 127.0.0.1 in tests). */
@@ -142,7 +146,7 @@ export interface RunningServer {
   events: DomainEventBus;
   /** The background import queue. */
   imports: ImportQueue;
-  /** The embedded engine, unless started with `engine: false`. */
+  /** The engine host (embedded, or Temporal with OMNIFLOW_ENGINE=temporal), unless started with `engine: false`. */
   engine: EngineHost | null;
   /** Channel connections with decrypted secrets. */
   channels: ChannelRegistry;
@@ -181,7 +185,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     engine =
       options.engine === false
         ? null
-        : createEngineHost({
+        : await startEngineHost({
+            ...(options.engineKind ? { kind: options.engineKind } : {}),
+            ...(options.temporal ? { temporal: options.temporal } : {}),
             dataDir: options.dataDir,
             catalogue,
             prisma,
@@ -232,7 +238,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const record = (t: { customerId: string; flowId: string; nodeId: string }, at: Date) => deliveries.recordClick(t.customerId, t.flowId, t.nodeId, at, 'url');
     await registerClickRoutes(app, { tokens: clickTokens, record, now });
     // POST /track/visit, /track/event (website, cart, forms, OmniLink, comments) and /api/journeys/:key/enter, API-key authenticated.
-    if (running) registerTrackingRoutes(app, { prisma, now, engine: running.engine });
+    if (running) {
+      const { engine: runtime } = running;
+      // The API trigger (§3.13) is the embedded engine's: on Temporal no journey answers to a trigger key.
+      const tracked = {
+        ingest: (event: Parameters<typeof runtime.ingest>[0]) => runtime.ingest(event),
+        apiTrigger: (key: string) => runtime.apiTrigger?.(key),
+        enterByTriggerKey: runtime.enterByTriggerKey?.bind(runtime) ?? (async () => ({ status: 'unknown_trigger' as const })),
+      };
+      registerTrackingRoutes(app, { prisma, now, engine: tracked });
+    }
     let seeded: string[] = [];
     if (firstAdmin && options.seedExamples) {
       const admin = await prisma.user.findUniqueOrThrow({ where: { email: firstAdmin.email } });

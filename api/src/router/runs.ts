@@ -2,7 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { grantedKinds } from '../auth/permissions.ts';
 import { versionMetrics } from '../channels/metrics.ts';
-import type { Context } from '../context.ts';
+import { type Context, embeddedFeature } from '../context.ts';
 import { loadFlow } from '../services/flows.ts';
 import { permitted, router } from '../trpc.ts';
 
@@ -49,6 +49,7 @@ export const runsRouter = router({
     .input(z.object({ runId: z.string().min(1).max(200) }).strict())
     .mutation(async ({ ctx, input }) => {
       const engine = reader(ctx);
+      const fireTimerNow = embeddedFeature(engine, 'fireTimerNow', 'runs.fastForward');
       const run = engine.runTimeline(input.runId).run;
       if (!run) throw new TRPCError({ code: 'NOT_FOUND', message: `runId ${input.runId} does not exist` });
       const flow = await loadFlow(ctx, run.flowId);
@@ -67,7 +68,7 @@ export const runsRouter = router({
       if (run.state !== 'waiting') {
         throw new TRPCError({ code: 'PRECONDITION_FAILED', message: `runId ${input.runId} is ${run.status}, not waiting: there is nothing to fast-forward` });
       }
-      const dueAt = engine.fireTimerNow(input.runId);
+      const dueAt = fireTimerNow(input.runId);
       if (!dueAt)
         throw new TRPCError({
           code: 'PRECONDITION_FAILED',

@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import type { Context } from '../context.ts';
+import { type Context, embeddedFeature } from '../context.ts';
 import { loadFlow } from '../services/flows.ts';
 import { permitted, router } from '../trpc.ts';
 
@@ -20,17 +20,18 @@ export const schedulesRouter = router({
     .input(z.object({ flowId: FlowId, includePast: z.boolean().default(false), limit: z.number().int().min(1).max(1000).default(200) }))
     .query(async ({ ctx, input }) => {
       await loadFlow(ctx, input.flowId); // the flow exists and the role may see its kind
-      return engine(ctx).listOccurrences(input.flowId, { includePast: input.includePast, limit: input.limit });
+      return embeddedFeature(engine(ctx), 'listOccurrences', 'schedules.occurrences')(input.flowId, { includePast: input.includePast, limit: input.limit });
     }),
   /** Cancels one upcoming occurrence; the others keep running. */
   cancelOccurrence: permitted('flows.publish')
     .input(z.object({ flowId: FlowId, key: z.string().min(1).max(400) }))
     .mutation(async ({ ctx, input }) => {
       await loadFlow(ctx, input.flowId);
+      const cancelOccurrence = embeddedFeature(engine(ctx), 'cancelOccurrence', 'schedules.cancelOccurrence');
       if (!input.key.startsWith(`sched:${input.flowId}:`)) {
         throw new TRPCError({ code: 'NOT_FOUND', message: `key ${input.key} is not an occurrence of flow ${input.flowId}` });
       }
-      const result = engine(ctx).cancelOccurrence(input.key);
+      const result = cancelOccurrence(input.key);
       if (result.reason === 'not_found') throw new TRPCError({ code: 'NOT_FOUND', message: `key ${input.key} does not exist` });
       if (!result.cancelled) {
         throw new TRPCError({
@@ -45,6 +46,6 @@ export const schedulesRouter = router({
     .input(z.object({ flowId: FlowId }))
     .query(async ({ ctx, input }) => {
       await loadFlow(ctx, input.flowId);
-      return engine(ctx).flowStatus(input.flowId) ?? null;
+      return embeddedFeature(engine(ctx), 'flowStatus', 'schedules.status')(input.flowId) ?? null;
     }),
 });

@@ -100,7 +100,7 @@ describe('scheduled versions', () => {
     host().published({ flowId: j.flowId, versionId: j.versionId, graph: FlowGraph.parse(j.graph), inFlightPolicy: 'keep', status: 'scheduled' });
     host().statusChanged(j.flowId, 'paused');
     await new Promise((r) => setTimeout(r, 200));
-    expect(host().engine.flowStatus(j.flowId)?.status).toBe('paused');
+    expect(host().embedded!.flowStatus(j.flowId)?.status).toBe('paused');
   });
 
   it('at start-up, applies an activation the engine made while the api was not listening', async () => {
@@ -112,7 +112,7 @@ describe('scheduled versions', () => {
     );
     // As if the start job had fired in the engine with nobody told.
     host().engine.publish(j.flowId, j.versionId, j.graph);
-    const result = await host().statusSync.reconcile(host().engine);
+    const result = await host().statusSync.reconcile(host().embedded!);
     expect(result.updated).toContain(j.flowId);
     expect((await admin().flows.get.query({ id: j.flowId })).status).toBe('active');
   });

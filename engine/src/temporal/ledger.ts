@@ -68,6 +68,10 @@ export class RunLedger {
       CREATE INDEX IF NOT EXISTS runs_by_customer ON runs (customer_id, state);
       CREATE INDEX IF NOT EXISTS runs_by_flow_customer ON runs (flow_id, customer_id);
       CREATE INDEX IF NOT EXISTS runs_by_flow_state ON runs (flow_id, state);
+      CREATE TABLE IF NOT EXISTS trigger_counts (
+        flow_id TEXT NOT NULL, version_id TEXT NOT NULL, trigger_id TEXT NOT NULL, metric TEXT NOT NULL, count INTEGER NOT NULL,
+        PRIMARY KEY (flow_id, version_id, trigger_id, metric)
+      );
       CREATE TABLE IF NOT EXISTS steps (
         run_id TEXT NOT NULL, seq INTEGER NOT NULL, node_id TEXT NOT NULL, node_type TEXT NOT NULL, started_at INTEGER NOT NULL,
         ended_at INTEGER, outcome TEXT NOT NULL, port TEXT, explanation TEXT, input TEXT, error TEXT, PRIMARY KEY (run_id, seq)
@@ -172,6 +176,16 @@ export class RunLedger {
       )
       .run(run.id, run.flowId, run.versionId, run.customerId, run.channel ?? null, run.kind, run.nodeId, JSON.stringify(run.vars), run.enteredAt);
     return result.changes === 1;
+  }
+
+  /** Counts one entry decision of a trigger: `triggered` (a run started) or `skipped:<reason>`, as the embedded engine does. */
+  countTrigger(flowId: string, versionId: string, triggerId: string, metric: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO trigger_counts (flow_id, version_id, trigger_id, metric, count) VALUES (?, ?, ?, ?, 1)
+         ON CONFLICT (flow_id, version_id, trigger_id, metric) DO UPDATE SET count = count + 1`,
+      )
+      .run(flowId, versionId, triggerId, metric);
   }
 
   /** Marks a run that could not be started (the workflow start failed) as failed. */
@@ -315,6 +329,17 @@ export class RunLedger {
       const stats = of(w.node_id);
       stats.waiting += w.n;
       stats.entered += w.n;
+    }
+    // A trigger's "entered" is the runs it started; its refusals are counted by reason.
+    const triggers = this.db.prepare('SELECT trigger_id, metric, count FROM trigger_counts WHERE flow_id = ? AND version_id = ?').all(flowId, versionId) as {
+      trigger_id: string;
+      metric: string;
+      count: number;
+    }[];
+    for (const t of triggers) {
+      const stats = of(t.trigger_id);
+      if (t.metric === 'triggered') stats.entered = t.count;
+      else if (t.metric.startsWith('skipped:')) stats.skipped = { ...stats.skipped, [t.metric.slice(8)]: t.count };
     }
     return out;
   }

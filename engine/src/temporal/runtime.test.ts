@@ -126,6 +126,10 @@ describe('Temporal runtime facade (workflows in process)', () => {
     t.runtime.ingest(tagEvent('c1', ['go']));
     await t.rest();
     expect(t.runtime.runs().map((r) => r.status)).toEqual(['completed']);
+    // The trigger's counters, as the embedded engine keeps them: one entry, two refusals by reason.
+    const trigger = t.runtime.nodeStats('j', 'v1').t;
+    expect(trigger?.entered).toBe(1);
+    expect(Object.values(trigger?.skipped ?? {}).reduce((a, b) => a + b, 0)).toBe(2);
   });
 
   it('ending the flow cancels its runs; pausing stops new entries only', async () => {

@@ -362,6 +362,15 @@ export class TemporalRuntime {
 
   /** Starts a run with signalWithStart if dedupe (the workflow id) and the re-entry policy allow it. */
   async #startRun(flow: CompiledFlow, event: InboundEvent, triggerId?: string, startNodeId?: string): Promise<EntryResult> {
+    const result = await this.#tryStartRun(flow, event, triggerId, startNodeId);
+    // Trigger counters as the embedded engine keeps them (a duplicate delivery is not a new decision).
+    if (triggerId && flow.isTrigger(triggerId) && result.reason !== 'duplicate') {
+      this.ledger.countTrigger(flow.flowId, flow.versionId, triggerId, result.entered ? 'triggered' : `skipped:${result.reason}`);
+    }
+    return result;
+  }
+
+  async #tryStartRun(flow: CompiledFlow, event: InboundEvent, triggerId?: string, startNodeId?: string): Promise<EntryResult> {
     const runId = runWorkflowId(flow.flowId, event.customerId, event.dedupeKey);
     if (this.ledger.getRun(runId)) return { entered: false, reason: 'duplicate', runId };
     const now = this.#now();
