@@ -21,7 +21,10 @@ export function ConnectionStatus({ connection }: { connection: ChannelDto }) {
 export function SecretsSummary({ connection }: { connection: ChannelDto }) {
   const { t } = useI18n();
   const labels = Object.fromEntries((secretFields(connection.kind) ?? []).map(([k, f]) => [k, t(f.label)]));
-  const set = Object.entries(connection.secrets);
+  // In the kind's own order, not the order they were last written in.
+  const order = Object.keys(labels);
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+  const set = Object.entries(connection.secrets).sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
   if (set.length === 0) return <span>{t('channels.noSecrets')}</span>;
   return (
     <ul className="secret-summary">
