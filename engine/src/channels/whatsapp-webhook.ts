@@ -34,6 +34,8 @@ export interface WhatsAppInboundMessage {
   /** The message this one answers (replies, button taps). */
   context?: { from?: string; id?: string };
   media?: { id: string; mimeType?: string; caption?: string };
+  /** A submitted WhatsApp Flow (interactive `nfm_reply`): its answers and the flow_token we sent with it. */
+  form?: { flowToken?: string; answers: Record<string, unknown> };
 }
 
 export const WHATSAPP_STATUSES = ['sent', 'delivered', 'read', 'failed', 'played'] as const;
@@ -78,6 +80,8 @@ const InboundMessage = z
         type: z.string(),
         button_reply: z.object({ id: z.string().min(1), title: z.string() }).optional(),
         list_reply: z.object({ id: z.string().min(1), title: z.string(), description: z.string().optional() }).optional(),
+        // A completed WhatsApp Flow: response_json is a JSON string holding flow_token and the screen's fields.
+        nfm_reply: z.object({ name: z.string().optional(), body: z.string().optional(), response_json: z.string() }).optional(),
       })
       .optional(),
     button: z.object({ payload: z.string(), text: z.string().optional() }).optional(),
@@ -94,6 +98,10 @@ const InboundMessage = z
     if (m.type === 'button') need(m.button !== undefined, ['button', 'payload'], 'is required for a button message');
     if (m.type === 'interactive' && (m.interactive?.type === 'button_reply' || m.interactive?.type === 'list_reply')) {
       need(m.interactive[m.interactive.type] !== undefined, ['interactive', m.interactive.type, 'id'], 'is required');
+    }
+    if (m.type === 'interactive' && m.interactive?.type === 'nfm_reply') {
+      const json = m.interactive.nfm_reply?.response_json;
+      need(json !== undefined && formAnswers(json) !== undefined, ['interactive', 'nfm_reply', 'response_json'], 'must be a JSON object string');
     }
   });
 const Status = z.object({
@@ -126,6 +134,24 @@ const WhatsAppWebhookBody = z.object({
   object: z.literal('whatsapp_business_account'),
   entry: z.array(z.object({ id: z.string().optional(), changes: z.array(z.object({ field: z.string().min(1), value: z.unknown() })) })),
 });
+
+/** The fields of an nfm_reply's response_json, or undefined when it is not a JSON object. */
+function formAnswers(json: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(json);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function formOf(m: z.infer<typeof InboundMessage>): WhatsAppInboundMessage['form'] {
+  const json = m.type === 'interactive' && m.interactive?.type === 'nfm_reply' ? m.interactive.nfm_reply?.response_json : undefined;
+  const all = json !== undefined ? formAnswers(json) : undefined;
+  if (!all) return undefined;
+  const { flow_token: token, ...answers } = all;
+  return { ...(typeof token === 'string' ? { flowToken: token } : {}), answers };
+}
 
 function replyOf(m: z.infer<typeof InboundMessage>): WhatsAppReply | undefined {
   const i = m.interactive;
@@ -163,6 +189,7 @@ export function parseWhatsAppWebhook(rawBody: string | Buffer, headers: HeaderBa
       const profiles = new Map((v.contacts ?? []).flatMap((c) => (c.profile ? [[c.wa_id, c.profile.name] as const] : [])));
       for (const m of v.messages ?? []) {
         const reply = replyOf(m);
+        const form = formOf(m);
         const mediaType = (MEDIA_TYPES as readonly string[]).includes(m.type) ? (m.type as (typeof MEDIA_TYPES)[number]) : undefined;
         const media = mediaType ? m[mediaType] : undefined;
         const profileName = profiles.get(m.from);
@@ -176,6 +203,7 @@ export function parseWhatsAppWebhook(rawBody: string | Buffer, headers: HeaderBa
           type: m.type,
           ...(m.type === 'text' && m.text ? { text: m.text.body } : {}),
           ...(reply ? { reply } : {}),
+          ...(form ? { form } : {}),
           ...(m.context ? { context: { ...(m.context.from ? { from: m.context.from } : {}), ...(m.context.id ? { id: m.context.id } : {}) } } : {}),
           ...(media
             ? {
@@ -231,7 +259,19 @@ export function whatsAppTriggerEvent(message: WhatsAppInboundMessage, customerId
   if (message.media) payload.media = message.media;
   if (message.context?.id) payload.replyTo = message.context.id;
   let type: TriggerEvent['type'] = 'message.received';
-  if (message.reply) {
+  if (message.form) {
+    // A submitted Flow: form triggers match on `formId` (the WhatsApp Flow id); the token we sent names the
+    // flow and node that sent it (`sentBy`), so the engine continues that node on its `submitted` port.
+    type = 'form.submitted';
+    const sent = message.form.flowToken !== undefined ? parsePostbackData(message.form.flowToken) : {};
+    const formId = sent.buttonId?.startsWith('flow:') ? sent.buttonId.slice('flow:'.length) : undefined;
+    Object.assign(payload, {
+      answers: message.form.answers,
+      ...(message.form.flowToken !== undefined ? { flowToken: message.form.flowToken } : {}),
+      ...(formId ? { formId } : {}),
+      ...(sent.flowId && sent.nodeId ? { sentBy: { flowId: sent.flowId, nodeId: sent.nodeId } } : {}),
+    });
+  } else if (message.reply) {
     type = 'postback.received';
     Object.assign(payload, { data: message.reply.id, text: message.reply.title, replyKind: message.reply.kind }, parsePostbackData(message.reply.id));
     if (message.reply.description !== undefined) payload.description = message.reply.description;

@@ -160,6 +160,9 @@ const TYPE_OF_KIND: Partial<Record<FlowEventKind, TriggerEventType['type']>> = O
   Object.entries(KIND_OF_TYPE).map(([type, kind]) => [kind, type]),
 ) as Partial<Record<FlowEventKind, TriggerEventType['type']>>;
 
+/** The event a node runs again with (`ctx.resumedBy`). */
+type ResumedBy = { type: string; payload: Record<string, unknown> };
+
 /** What the inbox stores: a trigger event, plus the flow-event kind for kinds without a trigger type. */
 interface InboxEvent extends Omit<TriggerEventType, 'type'> {
   type: TriggerEventType['type'] | 'contact.event';
@@ -1071,7 +1074,14 @@ export class EmbeddedEngine {
     }
 
     // 3. Triggers: journeys in parallel; one chatbot keyword rule unless a session consumed the message.
-    const entries: (Partial<TriggerMatch> & { flow: CompiledFlow; startNodeId?: string; explanation: string; rejected?: string; tags?: string[] })[] = [];
+    const entries: (Partial<TriggerMatch> & {
+      flow: CompiledFlow;
+      startNodeId?: string;
+      explanation: string;
+      rejected?: string;
+      tags?: string[];
+      resumedBy?: ResumedBy;
+    })[] = [];
     if (event.type !== 'contact.event' && contact) {
       const trigger = event as TriggerEventType;
       const context: TriggerContext = { ...(conversationState ? { conversationState } : {}) };
@@ -1085,6 +1095,18 @@ export class EmbeddedEngine {
         const flow = this.#activeFlow(payload.flowId);
         const target = flow?.follow(payload.nodeId, `button:${String(payload.buttonId ?? '')}`);
         if (flow && target) entries.push({ flow, startNodeId: target.node, explanation: `Button ${String(payload.buttonId)} of ${payload.nodeId}` });
+      }
+      // A submitted WhatsApp Flow: the node that sent it runs again with the submission (its `submitted` port).
+      const sentBy = payload.sentBy as { flowId?: unknown; nodeId?: unknown } | undefined;
+      if (event.type === 'form.submitted' && typeof sentBy?.flowId === 'string' && typeof sentBy.nodeId === 'string') {
+        const flow = this.#activeFlow(sentBy.flowId);
+        if (flow?.node(sentBy.nodeId))
+          entries.push({
+            flow,
+            startNodeId: sentBy.nodeId,
+            explanation: `WhatsApp Flow submitted from ${sentBy.nodeId}`,
+            resumedBy: { type: 'formSubmitted', payload: { ...payload, eventId: event.id } },
+          });
       }
     }
     // Keyword rules may tag the contact (§3.1); keyed by the event so a redelivery does not tag twice.
@@ -1223,7 +1245,7 @@ export class EmbeddedEngine {
     event: InboxEvent,
     rejected?: string,
     startNodeId?: string,
-    match?: Partial<TriggerMatch>,
+    match?: Partial<TriggerMatch> & { resumedBy?: ResumedBy },
   ): EntryResult {
     const remembered = this.#s.dedupeGet!.get(flow.flowId, event.dedupeKey) as { result: string } | undefined;
     if (remembered) return JSON.parse(remembered.result) as EntryResult;
@@ -1236,7 +1258,9 @@ export class EmbeddedEngine {
     };
     if (rejected) return answer({ entered: false, reason: rejected });
     const active = this.#s.activeOfFlow!.all(flow.flowId, event.customerId) as RunRow[];
-    if (flow.journeySettings) {
+    if (flow.journeySettings && match?.resumedBy) {
+      // Continues a node the contact already reached (a submitted WhatsApp Flow): not a new entry, no caps.
+    } else if (flow.journeySettings) {
       const refused = this.#capRejection(flow, event.customerId, active, match?.triggerType, now);
       if (refused) return answer({ entered: false, reason: refused });
       // Each add-to-cart restarts the countdown (§3.8): the sequence in flight starts over.
@@ -1268,6 +1292,7 @@ export class EmbeddedEngine {
         ...(match?.explanation ? { explanation: match.explanation.slice(0, 2000) } : {}),
       }),
     });
+    if (match?.resumedBy) this.#prep('UPDATE runs SET resumed_by = ? WHERE id = ?').run(JSON.stringify(match.resumedBy), id);
     this.#counter(version, start, 'entered', 1);
     this.#prep('INSERT INTO flow_entries (flow_id, count) VALUES (?, 1) ON CONFLICT (flow_id) DO UPDATE SET count = count + 1').run(flow.flowId);
     return answer({ entered: true, runId: id });
