@@ -162,7 +162,11 @@ export const KIND_SPECS: { [K in ChannelKind]: KindSpec<K> } = {
   },
 };
 
-export const KIND_ORDER: readonly ChannelKind[] = ['line', 'messenger', 'instagram', 'whatsapp', 'webchat', 'capi', 'http'];
+export const KIND_ORDER = ['line', 'messenger', 'instagram', 'whatsapp', 'webchat', 'capi', 'http'] as const satisfies readonly ChannelKind[];
+// A kind the api adds and the picker lacks is a compile error here.
+type Unlisted = Exclude<ChannelKind, (typeof KIND_ORDER)[number]>;
+const everyKindListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyKindListed;
 
 /** A kind's fields as plain entries (the mapped types above are for the compiler). */
 export function settingsFields(kind: ChannelKind): [string, FieldSpec][] {
