@@ -220,6 +220,22 @@ describe('api on the Temporal runtime (OMNIFLOW_ENGINE=temporal, workflows in pr
 });
 
 describe('runtime selection from OMNIFLOW_ENGINE', () => {
+  it('fails to start, naming the address, when the configured Temporal cluster cannot be reached (the real client)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'omniflow-api-unreachable-'));
+    try {
+      const starting = startServer({
+        port: 0,
+        host: '127.0.0.1',
+        dataDir,
+        engineKind: 'temporal',
+        temporal: { config: parseTemporalConfig({ address: '127.0.0.1:1', dataDir }) },
+      });
+      await expect(starting).rejects.toThrow(/Could not connect to the Temporal cluster at 127\.0\.0\.1:1 \(TEMPORAL_ADDRESS/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('is embedded by default, temporal when asked, and a bad value fails naming the variable', async () => {
     expect(await engineKindFromEnvironment({})).toBe('embedded');
     expect(await engineKindFromEnvironment({ OMNIFLOW_ENGINE: 'embedded' })).toBe('embedded');

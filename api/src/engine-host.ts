@@ -321,7 +321,12 @@ export async function createTemporalEngineHost(options: EngineHostOptions & { te
         });
   } catch (e) {
     shared.close();
-    throw e;
+    if (options.temporal?.connect) throw e;
+    // Say which cluster could not be reached, and from which setting.
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new Error(`Could not connect to the Temporal cluster at ${config.address} (TEMPORAL_ADDRESS, namespace ${config.namespace}): ${reason}`, {
+      cause: e,
+    });
   }
   runtimeRef = runtime;
   return hostOf(options, { kind: 'temporal', engine: runtime, embedded: null, statusSync: shared.statusSync, closeShared: shared.close });
