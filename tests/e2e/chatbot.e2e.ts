@@ -16,6 +16,13 @@ afterAll(async () => {
 
 async function signIn(page: Page) {
   await page.goto(stack.api.url);
+  try {
+    await page.getByLabel('Email').waitFor({ timeout: 10_000 });
+  } catch (e) {
+    // Seen once or twice on a loaded machine: keep what the page showed for the next person.
+    console.error('The sign-in form did not appear; the page was:', (await page.content()).slice(0, 4000));
+    throw e;
+  }
   await page.getByLabel('Email').fill(stack.admin.email);
   await page.getByLabel('Password').fill(stack.admin.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -251,13 +258,14 @@ describe('chatbot module editor and simulator', () => {
       await expect.poll(() => sim.getByTestId('sim-clock').textContent()).not.toBe(clock);
     }
     await expect.poll(() => steps.textContent()).toContain('Reminded');
-    // The canvas draws only what is in view: fit it, then the whole path is lit.
-    await page.getByRole('button', { name: 'Zoom to fit' }).click();
-    await page.waitForTimeout(500); // the fit settles before the off-screen nodes are drawn
+    // A step in the list centres its node on the canvas (which draws only what is in view), lit.
+    await steps.getByRole('button', { name: 'Reminded' }).click();
     await expect.poll(() => page.locator('.react-flow__node.sim-lit[data-id="finish"]').count()).toBe(1);
     expect(await sim.getByTestId('sim-steps').textContent()).toMatch(/Quiet hours/);
-    const lit = await page.locator('.react-flow__node.sim-lit').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id')));
-    expect(lit).toEqual(expect.arrayContaining(['wait_1h', 'bought_yet', 'coupon', 'capi', 'finish']));
+    for (const name of ['Flex coupon', 'Tell Meta: checkout nudged']) {
+      await steps.getByRole('button', { name }).first().click();
+      await expect.poll(() => page.locator('.react-flow__node.sim-lit.selected, .react-flow__node.selected.sim-lit').count()).toBe(1);
+    }
     expect(pageErrors).toEqual([]);
     await page.close();
   });
@@ -284,8 +292,8 @@ describe('chatbot module editor and simulator', () => {
       await expect.poll(() => sim.getByTestId('sim-clock').textContent()).not.toBe(clock);
     }
     await expect.poll(() => steps.textContent()).toContain('Reminded');
-    // The canvas draws only what is in view: fit it, then the whole path is lit.
-    await page.getByRole('button', { name: 'Zoom to fit' }).click();
+    // A step in the list centres its node on the canvas (which draws only what is in view), lit.
+    await steps.getByRole('button', { name: 'Reminded' }).click();
     await expect.poll(() => page.locator('.react-flow__node.sim-lit[data-id="finish"]').count()).toBe(1);
     // The coupon is drawn as a message; the Conversions API event reads as a sentence.
     await expect.poll(() => sim.locator('.sim-msg.bot[data-node-type="message.line_flex"]').count()).toBe(1);
@@ -305,13 +313,18 @@ describe('chatbot module editor and simulator', () => {
     await sim.getByText('What can I do for you?').waitFor();
     await sim.locator('.sim-quick-reply', { hasText: 'Opening hours' }).click();
     await sim.getByText('We are open 10:00–21:00 every day.').waitFor();
-    // Start over and take the other way: to a person.
-    await sim.getByRole('button', { name: 'Restart' }).click();
-    await expect.poll(() => sim.locator('.sim-msg.me').count()).toBe(0);
+    // A button of a card that does not wait still routes: back to the menu, then to a person.
+    await sim.locator('.sim-button', { hasText: 'Back to menu' }).click();
+    await expect.poll(() => sim.getByText('What can I do for you?').count()).toBe(2);
     await sim.locator('.sim-quick-reply', { hasText: 'Talk to a person' }).click();
     await sim.getByTestId('sim-handoff').waitFor();
-    expect(await sim.locator('.sim-msg.me').allTextContents()).toEqual(['Talk to a person']);
+    expect(await sim.locator('.sim-msg.me').allTextContents()).toEqual(['Opening hours', 'Back to menu', 'Talk to a person']);
     await expect.poll(() => page.locator('.bot-module-item.sim-lit[data-module-id="m_agent"]').count()).toBe(1);
+    // Restart: a fresh conversation from the entry, the path cleared.
+    await sim.getByRole('button', { name: 'Restart' }).click();
+    await expect.poll(() => sim.locator('.sim-msg.me').count()).toBe(0);
+    await expect.poll(() => sim.getByText('What can I do for you?').count()).toBe(1);
+    expect(await page.locator('.bot-module-item.sim-lit[data-module-id="m_agent"]').count()).toBe(0);
     await page.close();
   });
 });

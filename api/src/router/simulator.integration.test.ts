@@ -66,6 +66,29 @@ describe('simulator.run', () => {
     });
   });
 
+  it('follows a button of a card that does not wait: the next segment starts at the module it leads to', async () => {
+    const bot = await draftOf('chatbot', 'keyword-bot.chatbot.json', 'Sim bot segments');
+    const result = await t.as.admin.trpc.simulator.run.mutate({
+      flowId: bot.id,
+      contact: { name: 'Ada' },
+      inputs: [
+        { kind: 'button', buttonId: 'opening' },
+        { kind: 'button', buttonId: 'back', nodeId: 'c_hours' },
+        { kind: 'button', buttonId: 'human' },
+      ],
+    });
+    expect(result.steps.map((s) => s.nodeId)).toEqual(['c_hello', 'c_menu', 'c_menu', 'c_hours', 'c_hello', 'c_menu', 'c_menu', 'c_handoff']);
+    expect(result.steps.map((s) => s.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(result.effects.filter((e) => e.nodeId === 'c_menu')).toHaveLength(2);
+    // An input nothing listens for is dropped, as in a real chat.
+    const ignored = await t.as.admin.trpc.simulator.run.mutate({
+      flowId: bot.id,
+      startNodeId: 'c_thanks',
+      inputs: [{ kind: 'button', buttonId: 'nope', nodeId: 'c_thanks' }],
+    });
+    expect(ignored.steps.map((s) => s.nodeId)).toEqual(['c_thanks']);
+  });
+
   it('uses the contact fixture: a VIP tag takes the condition split to the agent', async () => {
     const bot = await draftOf('chatbot', 'keyword-bot.chatbot.json', 'Sim bot 2');
     const run = (tags: string[]) =>

@@ -201,32 +201,85 @@ export async function runSimulation(ctx: FlowServiceContext, input: SimulatorRun
   for (const l of listNodes(graph)) if (l.kind === 'card') moduleOf.set(l.node.id, l.module.id);
 
   const channel = input.contact.channel ?? defaultChannel(graph);
-  const clock = new ObservedClock(startedAt);
-  let result: Awaited<ReturnType<typeof simulate>>;
-  try {
-    result = await simulate(graph, {
-      contact: fixtureCustomer(input.contact, channel, startedAt.toISOString()),
-      clock,
-      catalogue: ctx.catalogue,
-      ...(input.startNodeId ? { startNodeId: input.startNodeId } : {}),
-      ...(input.triggerId ? { triggerId: input.triggerId } : {}),
-      ...(until ? { until } : {}),
-      inputs: input.inputs.map((i) => inboundOf(i, channel)),
-    });
-  } catch (error) {
-    // The engine refuses entry in plain words (no trigger leads anywhere, an unknown node type…).
-    throw new TRPCError({ code: 'BAD_REQUEST', message: error instanceof Error ? error.message : String(error) });
+  type Outcome = Awaited<ReturnType<typeof simulate>>;
+  let clock = new ObservedClock(startedAt);
+  const once = async (
+    at: { startNodeId?: string; triggerId?: string },
+    contact: Customer,
+    from: Date,
+    inputs: readonly SimulatorInput[],
+    horizon: Date | undefined,
+  ): Promise<Outcome> => {
+    clock = new ObservedClock(from);
+    try {
+      return await simulate(graph, {
+        contact,
+        clock,
+        catalogue: ctx.catalogue,
+        ...(at.startNodeId ? { startNodeId: at.startNodeId } : {}),
+        ...(at.triggerId ? { triggerId: at.triggerId } : {}),
+        ...(horizon ? { until: horizon } : {}),
+        inputs: inputs.map((i) => inboundOf(i, channel)),
+      });
+    } catch (error) {
+      // The engine refuses entry in plain words (no trigger leads anywhere, an unknown node type…).
+      throw new TRPCError({ code: 'BAD_REQUEST', message: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  const first = { ...(input.startNodeId ? { startNodeId: input.startNodeId } : {}), ...(input.triggerId ? { triggerId: input.triggerId } : {}) };
+  const initialContact = fixtureCustomer(input.contact, channel, startedAt.toISOString());
+  const routeOf = (i: SimulatorInput) => (i.kind === 'button' ? i : i.kind === 'postback' ? parsePostbackData(i.payload) : {});
+  const earlier: { steps: Outcome['steps']; effects: Outcome['effects'] } = { steps: [], effects: [] };
+  let result: Outcome;
+  if (graph.kind !== 'chatbot' || !input.inputs.some((i) => routeOf(i).nodeId)) {
+    result = await once(first, initialContact, startedAt, input.inputs, until);
+  } else {
+    // A chatbot's run ends after a module that does not wait, yet a button of one of its cards still
+    // works later (its postback starts the module the button leads to), and simulate() drops inputs once
+    // the run is done. So a script with card buttons is replayed segment by segment: probing without
+    // fast-forward, each input goes to the segment's run while it waits for input; a button of a
+    // finished segment starts the next segment at its target module; the last segment runs to `until`.
+    let segment = first;
+    let segmentInputs: SimulatorInput[] = [];
+    let contact = initialContact;
+    let from = startedAt;
+    const probe = (inputs: readonly SimulatorInput[]) => once(segment, contact, from, inputs, from);
+    result = await probe([]);
+    for (const next of input.inputs) {
+      if (result.run?.state === 'waiting') {
+        segmentInputs = [...segmentInputs, next];
+        result = await probe(segmentInputs);
+        continue;
+      }
+      const routed = routeOf(next);
+      const target =
+        routed.nodeId && routed.buttonId
+          ? graph.edges.find((e) => e.source === routed.nodeId && e.sourcePort === `button:${routed.buttonId}`)?.target
+          : undefined;
+      const firstCard = graph.modules.find((m) => m.id === target)?.cards[0];
+      if (!firstCard) continue; // nothing listens for this input any more, as in a real chat
+      earlier.steps.push(...result.steps);
+      earlier.effects.push(...result.effects);
+      contact = result.contact ?? contact;
+      from = result.endedAt;
+      segment = { startNodeId: firstCard.id };
+      segmentInputs = [];
+      result = await probe([]);
+    }
+    result = await once(segment, contact, from, segmentInputs, until);
   }
+  const allSteps = [...earlier.steps, ...result.steps];
+  const allEffects = [...earlier.effects, ...result.effects];
   const next = clock.lastSeenNext;
   const run = result.run;
   return {
     status: run?.status ?? 'not_started',
     state: run?.state ?? 'not_started',
     ...(run ? { currentNodeId: run.currentNodeId } : {}),
-    steps: result.steps.map((s) => {
+    steps: allSteps.map((s, i) => {
       const moduleId = moduleOf.get(s.nodeId);
       return {
-        seq: s.seq,
+        seq: i + 1,
         nodeId: s.nodeId,
         nodeType: s.nodeType,
         ...(moduleId ? { moduleId } : {}),
@@ -237,7 +290,7 @@ export async function runSimulation(ctx: FlowServiceContext, input: SimulatorRun
         at: s.startedAt,
       };
     }),
-    effects: result.effects.map((e, i) => summarizeEffect(e, i, result.endedAt.toISOString())),
+    effects: allEffects.map((e, i) => summarizeEffect(e, i, result.endedAt.toISOString())),
     contact: {
       tags: (result.contact?.tags ?? []).map((t) => t.name),
       attributes: result.contact?.attributes ?? {},
