@@ -160,6 +160,9 @@ const TYPE_OF_KIND: Partial<Record<FlowEventKind, TriggerEventType['type']>> = O
   Object.entries(KIND_OF_TYPE).map(([type, kind]) => [kind, type]),
 ) as Partial<Record<FlowEventKind, TriggerEventType['type']>>;
 
+/** A person owns the conversation (§1.10): the bot does not carry on a session. */
+const humanOwns = (state: string | null | undefined): boolean => state === 'pending_human' || state === 'in_progress';
+
 /** The event a node runs again with (`ctx.resumedBy`). */
 type ResumedBy = { type: string; payload: Record<string, unknown> };
 
@@ -1044,7 +1047,15 @@ export class EmbeddedEngine {
     // A message handed on by a bot session (free text) only goes to chatbot keyword rules: waits and
     // journey triggers saw it already.
     const fallthrough = payload.fallthrough === true;
-    const waiting = (fallthrough ? [] : (this.#s.waitingOf!.all(event.customerId) as RunRow[])).filter((r) => {
+    const waitingAll = fallthrough ? [] : (this.#s.waitingOf!.all(event.customerId) as RunRow[]);
+    // Hand-off (§1.10, §2.1): while a person owns the conversation no bot session goes on; the sessions
+    // still waiting on this channel end. Keyword rules still fire in the states they list, and card buttons
+    // still route; a release (state back to pending_bot / closed) lets sessions start and wait again.
+    const handedOff = humanOwns(conversationState)
+      ? waitingAll.filter((r) => this.#flow(r.version_id).kind === 'chatbot' && (r.channel === null || r.channel === event.channel))
+      : [];
+    const waiting = waitingAll.filter((r) => {
+      if (handedOff.includes(r)) return false;
       const wait = JSON.parse(r.wait ?? '{}') as WaitInfo;
       if (!wait.events?.some((m) => eventMatches(m, kind, payload))) return false;
       // A postback addressed to a card only resumes that card's session.
@@ -1132,6 +1143,10 @@ export class EmbeddedEngine {
     this.#tx(() => {
       if (this.#s.inboxDone!.run(seq).changes === 0) return;
       const ended = new Set<string>();
+      for (const r of handedOff) {
+        const fresh = this.#s.run!.get(r.id) as RunRow | undefined;
+        if (fresh?.state === 'waiting') this.#finish(fresh, 'exited', 'handoff', 'The conversation was handed to a person');
+      }
       for (const e of ends) {
         const fresh = this.#s.run!.get(e.run.id) as RunRow | undefined;
         if (fresh && fresh.state !== 'done') {
@@ -1430,6 +1445,14 @@ export class EmbeddedEngine {
       if (!contact) {
         this.#tx(() => this.#fail(run, 'contact_not_found', `Contact ${run.customer_id} not found`));
         return;
+      }
+      // A bot session's timer (delay card) does not go on once a person owns the conversation (§1.10).
+      if (flow.kind === 'chatbot' && run.resumed_by && (JSON.parse(run.resumed_by) as { type?: string }).type === 'timer') {
+        const state = contact.identities.find((i) => i.channel === run.channel)?.conversationState;
+        if (humanOwns(state)) {
+          this.#tx(() => this.#guard(run) && this.#finish(run, 'exited', 'handoff', 'The conversation was handed to a person'));
+          return;
+        }
       }
       let checked = false;
       // Journey exits and goals are checked before every node (§4.2.17, §9.6), once per node entry.

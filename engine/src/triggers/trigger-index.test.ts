@@ -93,7 +93,9 @@ describe('trigger index', () => {
 
   it('journey keyword triggers: at most one per journey, filtered by conversation state', () => {
     expect(flows(event('message.received', { text: 'Any COUPON today?' }), 'pending_bot')).toEqual(['kw/k2', 'kw2/k']);
-    expect(flows(event('message.received', { text: 'coupon' }), 'in_progress')).toEqual(['kw/k2']);
+    // Rules that leave the states out take the keyword trigger's default, which leaves out in_progress (§1.10).
+    expect(flows(event('message.received', { text: 'coupon' }), 'in_progress')).toEqual([]);
+    expect(flows(event('message.received', { text: 'coupon' }), 'pending_human')).toEqual(['kw/k2']);
   });
 });
 

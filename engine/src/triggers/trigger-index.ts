@@ -1,4 +1,4 @@
-import { evaluateCondition } from '@omniflow/nodes';
+import { evaluateCondition, keywordTrigger } from '@omniflow/nodes';
 import { type AttributeCondition, BOT_SCOPE_CHANNELS, type ChannelKind, type Customer, type TriggerEvent } from '@omniflow/schemas';
 import type { CompiledFlow } from '../interpreter/compiled-flow.ts';
 import { KeywordMatcher, type KeywordRule } from './keyword-matcher.ts';
@@ -70,6 +70,18 @@ function botRuleChannels(ruleChannels: readonly string[], scope: keyof typeof BO
   const channels = ruleChannels.length === 0 ? [...inScope] : ruleChannels.filter((ch) => inScope.includes(ch));
   return channels.length > 0 ? channels : undefined;
 }
+
+/**
+ * The states a keyword rule fires in when its config leaves them out: the keyword trigger's own default
+ * (§1.10: pending-bot, pending-human and closed; "in progress" only when the rule ticks it).
+ */
+const DEFAULT_KEYWORD_STATES: readonly string[] = (() => {
+  const parsed = (keywordTrigger.config as { safeParse(v: unknown): { success: boolean; data?: { conversationStates?: unknown } } }).safeParse({
+    keywords: ['x'],
+  });
+  const states = parsed.data?.conversationStates;
+  return Array.isArray(states) ? states.filter((x): x is string => typeof x === 'string') : [];
+})();
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
@@ -210,7 +222,7 @@ export class TriggerIndex {
               match: (c.match as KeywordRule['match']) ?? 'containsAny',
               order: flowIndex * 10_000 + triggerIndex,
               channels,
-              conversationStates: list(c.conversationStates),
+              conversationStates: c.conversationStates === undefined ? DEFAULT_KEYWORD_STATES : list(c.conversationStates),
             };
             (flow.kind === 'chatbot' ? bot : journey).push(kr);
             break;
