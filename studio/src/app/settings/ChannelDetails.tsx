@@ -48,7 +48,7 @@ export function ChannelDetails({
       <button type="button" className="link" onClick={onBack}>
         ← {t('channels.backToList')}
       </button>
-      <h2 id="channel-title">
+      <h2 id="channel-title" tabIndex={-1} data-view-heading>
         <span className={`kind-badge kind-${connection.kind}`} aria-hidden="true">
           {spec.badge}
         </span>{' '}

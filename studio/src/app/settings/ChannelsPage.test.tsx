@@ -254,4 +254,34 @@ describe('ChannelsPage', () => {
     expect((byLabel(root, '允許的網站') as unknown as HTMLTextAreaElement).value).toBe('https://shop.example.com');
     expect(root.textContent).toContain('嵌入程式碼');
   });
+
+  it('connects Call an API with named secrets, asking for a value a named row lacks, and moves focus to each step heading', async () => {
+    const { client, channels } = fakeChannels();
+    const root = await mount(client, admin);
+    await click(button(root, 'Connect a channel'));
+    expect(document.activeElement?.textContent).toBe('Which channel do you want to connect?');
+    await click(button(root, /Call an API/));
+    expect(document.activeElement?.textContent).toContain('Call an API');
+    const form = root.querySelector('form[aria-label="Call an API"]') as HTMLFormElement;
+    await typeInto(byLabel(form, 'Name'), 'CRM');
+    await typeInto(byLabel(form, 'Private hosts allowed') as unknown as HTMLInputElement, 'crm.internal\n10.1.0.0/16');
+    await click(button(form, 'Add a secret'));
+    await typeInto(byLabel(form, 'Secret name'), 'crmToken');
+    await click(button(form, 'Connect'));
+    await settle();
+    expect(errorOf(form, byLabel(form, 'Value'))).toBe('Required.');
+    expect(channels.create.mutate).not.toHaveBeenCalled();
+    await typeInto(byLabel(form, 'Value'), 'crm-token-value-9876');
+    await click(button(form, 'Connect'));
+    await settle();
+    expect(channels.create.mutate).toHaveBeenCalledWith({
+      kind: 'http',
+      name: 'CRM',
+      settings: { allowList: ['crm.internal', '10.1.0.0/16'] },
+      secrets: { crmToken: 'crm-token-value-9876' },
+    });
+    expect(root.textContent).toContain('does not receive webhooks');
+    expect(root.querySelector('[data-testid="secret-crmToken"]')?.textContent).toContain('••••9876');
+    expect(document.activeElement?.id).toBe('channel-title');
+  });
 });

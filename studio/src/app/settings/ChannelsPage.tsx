@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n.tsx';
 import { problemText } from '../problem-text.ts';
 import { type ApiClient, type Me, toProblem } from '../trpc.ts';
@@ -35,6 +35,17 @@ function ChannelsAdmin({ client, origin }: { client: ApiClient; origin: string }
   const [view, setView] = useState<View>({ mode: 'list' });
   const [notice, setNotice] = useState('');
   const list = useQuery({ queryKey: CHANNELS_KEY, queryFn: () => client.channels.list.query({}) });
+  const mainRef = useRef<HTMLElement>(null);
+  const firstView = useRef(true);
+  // Each step replaces the page's content: keyboard and screen-reader users start at its heading.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each change of view, which is what it is for
+  useEffect(() => {
+    if (firstView.current) {
+      firstView.current = false;
+      return;
+    }
+    mainRef.current?.querySelector<HTMLElement>('[data-view-heading]')?.focus();
+  }, [view]);
   const put = (c: ChannelDto) =>
     queryClient.setQueryData<ChannelDto[]>(CHANNELS_KEY, (all = []) =>
       all.some((x) => x.id === c.id) ? all.map((x) => (x.id === c.id ? c : x)) : [...all, c],
@@ -91,9 +102,11 @@ function ChannelsAdmin({ client, origin }: { client: ApiClient; origin: string }
   }
 
   return (
-    <main className="settings-page">
+    <main className="settings-page" ref={mainRef}>
       <div className="settings-head">
-        <h1>{t('channels.title')}</h1>
+        <h1 tabIndex={-1} data-view-heading={view.mode === 'list' || undefined}>
+          {t('channels.title')}
+        </h1>
         {view.mode === 'list' ? (
           <button
             type="button"
@@ -161,7 +174,9 @@ function KindPicker({ onPick, onBack }: { onPick(kind: ChannelKind): void; onBac
   const { t } = useI18n();
   return (
     <section aria-labelledby="pick-kind">
-      <h2 id="pick-kind">{t('channels.pickKind')}</h2>
+      <h2 id="pick-kind" tabIndex={-1} data-view-heading>
+        {t('channels.pickKind')}
+      </h2>
       <ul className="kind-picker">
         {KIND_ORDER.map((kind) => (
           <li key={kind}>

@@ -22,13 +22,21 @@ export function ConnectForm({ client, kind, onBack, onCreated }: { client: ApiCl
   const [saving, setSaving] = useState(false);
   const secretSpecs = secretFields(kind);
   const fields = settingsFields(kind);
-  const shown = new Set(['name', ...fields.map(([k]) => `settings.${k}`), ...(secretSpecs ?? []).map(([k]) => `secrets.${k}`)]);
+  const shown = new Set([
+    'name',
+    ...fields.map(([k]) => `settings.${k}`),
+    ...(secretSpecs ?? []).map(([k]) => `secrets.${k}`),
+    ...named.flatMap((_, i) => [`named.${i}.name`, `named.${i}.value`]),
+  ]);
   // A problem the form has no field for still gets said, with the api's path.
   const unplaced = Object.values(refused.fields).filter((p) => !shown.has(p.field));
   const advancedHasError = fields.some(([k, f]) => f.advanced && refused.fields[`settings.${k}`]);
 
   async function submit() {
-    const missing = missingFields(kind, name, settings, secrets);
+    const missing = [
+      ...missingFields(kind, name, settings, secrets),
+      ...named.flatMap((s, i) => (s.name.trim() && !s.value ? [`named.${i}.value`] : !s.name.trim() && s.value ? [`named.${i}.name`] : [])),
+    ];
     if (missing.length > 0) {
       setRefused({
         fields: Object.fromEntries(missing.map((f) => [f, { field: f, code: 'invalid_type', message: t('channels.err.required') }])),
@@ -69,7 +77,7 @@ export function ConnectForm({ client, kind, onBack, onCreated }: { client: ApiCl
         void submit();
       }}
     >
-      <h2>
+      <h2 tabIndex={-1} data-view-heading>
         <span className={`kind-badge kind-${kind}`} aria-hidden="true">
           {spec.badge}
         </span>{' '}
