@@ -67,4 +67,38 @@ describe('embedded engine: hand-off stops the bot for the conversation until rel
     expect(sentTexts(t)).toEqual(['c_hello', 'c_menu']);
     await t.engine.stop();
   });
+
+  it('a delay card whose time comes after the hand-off does not send its follow-up', async () => {
+    const t = testEngine({ contacts: [contact('c1')] });
+    const card = (id: string, type: string, config: Record<string, unknown>) => ({ id, type, version: 1, config });
+    t.engine.publish('bot', 'bot-v1', {
+      formatVersion: 2,
+      kind: 'chatbot',
+      bot: { scope: 'line' },
+      triggers: [card('kw', 'trigger.keyword', { keywords: ['promo'], match: 'containsAny' })],
+      modules: [
+        {
+          id: 'm',
+          name: 'Promo',
+          cards: [
+            card('c_offer', 'message.text', { text: 'Here is 10% off', buttons: [] }),
+            card('c_wait', 'wait.delay', { minutes: 30, continueIfInteracted: true }),
+            card('c_nudge', 'message.text', { text: 'Still thinking?', buttons: [] }),
+          ],
+        },
+      ],
+      entryModuleId: 'm',
+      edges: [{ id: 'e', source: 'kw', sourcePort: 'next', target: 'm' }],
+    });
+    t.engine.ingest(messageEvent('c1', 'promo'));
+    await t.engine.idle();
+    const [session] = t.engine.runs();
+    expect(session?.state).toBe('waiting');
+    await setState(t, 'pending_human');
+    await t.advance(30 * 60_000);
+    expect(sentTexts(t)).toEqual(['c_offer']);
+    expect(t.engine.getRun(session!.id)).toMatchObject({ status: 'exited', exitReason: 'handoff' });
+    await t.engine.stop();
+  });
 });
+
