@@ -6,6 +6,7 @@ import { setAttributeTx } from './attributes.ts';
 import { recordAudit } from './audit.ts';
 import { createCustomerTx, createIdentityTx, isUniqueViolation, updateCustomerTx } from './contacts.ts';
 import type { DataContext, ServiceContext, Tx } from './context.ts';
+import { JOURNAL_SCOPE, journalEvents, journalKeys, journalPrefix, type RowUndo, snapshotCustomerTx, undoChunkTx, writeJournalTx } from './import-journal.ts';
 import {
   type AttributeDefinitionLite,
   checkRow,
@@ -34,6 +35,10 @@ export type ImportAtomicity = (typeof IMPORT_ATOMICITY)[number];
 /** Errors kept in the report; `failedRows` still counts every bad row. */
 export const IMPORT_MAX_REPORTED_ERRORS = 5000;
 const PROGRESS_EVERY_ROWS = 100;
+/** An all-or-nothing chunk ends after this long (the longest the server waits for an import)… */
+const ALL_OR_NOTHING_CHUNK_MS = 40;
+/** …or this many rows. */
+const ALL_OR_NOTHING_CHUNK_ROWS = 200;
 
 export interface ImportRequest {
   mode: ImportMode;
@@ -375,7 +380,9 @@ export class ImportQueue {
     const errors: RowError[] = [];
     const checked: ImportRow[] = [];
     let failedRows = 0;
-    for (const raw of payload.rows) {
+    for (const [index, raw] of payload.rows.entries()) {
+      // Checking 50,000 rows takes a while: let requests in now and then.
+      if (index % 1000 === 999) await yieldToEventLoop();
       const result = checkRow(raw, job.mode as ImportMode, job.format as ImportFormat, definitions);
       if (result.ok) checked.push(result.row);
       else {
@@ -438,43 +445,152 @@ export class ImportQueue {
         data: {
           status: 'failed',
           processedRows: payload.rows.length,
+          createdRows: 0,
+          updatedRows: 0,
           failedRows: failed,
           errors: JSON.stringify(report.slice(0, IMPORT_MAX_REPORTED_ERRORS)),
           finishedAt: now(),
           payload: null,
         },
       });
+    // A job whose report is already set failed before a restart: finish undoing it.
+    const earlier = JSON.parse(job.errors) as RowError[];
+    if (earlier.length > 0) {
+      if (!(await this.compensate(job.id))) return;
+      await fail(earlier, job.failedRows || 1);
+      return;
+    }
     if (failedRows > 0) {
+      // Rows written before a restart, if the attribute definitions changed meanwhile.
+      if (!(await this.compensate(job.id))) return;
       await fail(errors, failedRows);
       return;
     }
-    const counts = { created: 0, updated: 0 };
-    const events: DomainEvent[] = [];
-    let current: ImportRow | undefined;
-    // One transaction for every row, written without yielding: a request writing on the main
-    // connection meanwhile would wait synchronously for SQLite's lock that this transaction holds.
-    // So the server answers nothing else while an all-or-nothing import writes (≈ 7 ms a row);
-    // `partial` imports, a transaction per row, never hold it up. (README: Known limits.)
-    try {
-      await prisma.$transaction(
-        async (tx) => {
-          const at = now();
-          for (const row of rows) {
-            current = row;
-            counts[await writeRow(tx, at, job, payload, row, events)]++;
-          }
-        },
-        { timeout: 30 * 60_000, maxWait: 60_000 },
-      );
-    } catch (e) {
-      if (!current || (!(e instanceof RowFailure) && !(e instanceof AppError))) throw e;
-      await fail([rowErrorOf(e, current)], 1);
-      return;
+    // Chunks of short transactions, each ending when it has run ALL_OR_NOTHING_CHUNK_MS or has
+    // ALL_OR_NOTHING_CHUNK_ROWS rows, with the undo journal of its rows and a progress checkpoint
+    // in the same commit (./import-journal.ts). A chunk runs without yielding (a request writing
+    // on the main connection meanwhile would wait synchronously for the SQLite lock the chunk
+    // holds); between chunks the event loop serves everything else.
+    const counts = { created: job.createdRows, updated: job.updatedRows };
+    let next = rows.findIndex((r) => r.row > job.processedRows);
+    if (next < 0) next = rows.length;
+    // Chunks committed before a restart keep their journal records; number the next one after them.
+    let chunk = (await journalKeys(prisma, job.id)).length;
+    while (next < rows.length) {
+      if (this.stopped) return; // stays `running`: resume() goes on from the checkpoint
+      let current: ImportRow | undefined;
+      try {
+        next = await prisma.$transaction(
+          async (tx) => {
+            const started = performance.now();
+            const at = now();
+            const undo: RowUndo[] = [];
+            const events: DomainEvent[] = [];
+            let i = next;
+            const added = { created: 0, updated: 0 };
+            while (i < rows.length && i - next < ALL_OR_NOTHING_CHUNK_ROWS && (i === next || performance.now() - started < ALL_OR_NOTHING_CHUNK_MS)) {
+              current = rows[i]!;
+              const written = await writeJournaledRow(tx, at, job, payload, current, events);
+              undo.push(written.undo);
+              added[written.outcome]++;
+              i++;
+            }
+            await writeJournalTx(tx, job.id, chunk, at, undo, events);
+            const last = rows[i - 1]!;
+            // Rows that failed the check do not exist here (a job with any has stopped above), so the
+            // checkpoint is the number of the last row written.
+            await tx.importJob.update({
+              where: { id: job.id },
+              data: { processedRows: last.row, createdRows: counts.created + added.created, updatedRows: counts.updated + added.updated },
+            });
+            counts.created += added.created;
+            counts.updated += added.updated;
+            return i;
+          },
+          { timeout: 60_000, maxWait: 60_000 },
+        );
+      } catch (e) {
+        if (!current || (!(e instanceof RowFailure) && !(e instanceof AppError))) throw e;
+        const report = [rowErrorOf(e, current)];
+        // Record the report first: a restart from here finishes undoing instead of writing on.
+        await prisma.importJob.update({ where: { id: job.id }, data: { errors: JSON.stringify(report), failedRows: 1 } });
+        if (!(await this.compensate(job.id))) return;
+        await fail(report, 1);
+        return;
+      }
+      chunk++;
+      await yieldToEventLoop();
     }
-    await prisma.importJob.update({
-      where: { id: job.id },
-      data: { status: 'done', processedRows: rows.length, createdRows: counts.created, updatedRows: counts.updated, finishedAt: now(), payload: null },
-    });
+    const events = await journalEvents(prisma, job.id);
+    await prisma.$transaction([
+      prisma.importJob.update({
+        where: { id: job.id },
+        data: {
+          status: 'done',
+          processedRows: payload.rows.length,
+          createdRows: counts.created,
+          updatedRows: counts.updated,
+          finishedAt: now(),
+          payload: null,
+        },
+      }),
+      prisma.idempotencyRecord.deleteMany({ where: { scope: JOURNAL_SCOPE, key: { startsWith: journalPrefix(job.id) } } }),
+    ]);
     if (job.triggerJourneys) this.deps.events.emitAll(events);
   }
+
+  /** Undoes every committed chunk of the job, last first, one transaction each; false if stopped first. */
+  private async compensate(jobId: string): Promise<boolean> {
+    const { prisma } = this.deps;
+    for (const key of await journalKeys(prisma, jobId)) {
+      if (this.stopped) return false;
+      await prisma.$transaction((tx) => undoChunkTx(tx, key), { timeout: 60_000, maxWait: 60_000 });
+      await yieldToEventLoop();
+    }
+    return true;
+  }
+}
+
+/** Writes one row of an all-or-nothing import and returns how to undo it. */
+async function writeJournaledRow(
+  tx: Tx,
+  now: Date,
+  job: JobRow,
+  payload: Payload,
+  row: ImportRow,
+  events: DomainEvent[],
+): Promise<{ outcome: 'created' | 'updated'; undo: RowUndo }> {
+  const identityKey = job.mode === 'social_contacts' ? { channel: row.channel!, channelId: row.channelId!, externalUserId: row.externalUserId! } : null;
+  const identity = identityKey
+    ? await tx.contactIdentity.findUnique({
+        where: { channel_channelId_externalUserId: identityKey },
+        select: { id: true, customerId: true, displayName: true },
+      })
+    : null;
+  const existingId =
+    identity?.customerId ?? (row.memberId ? (await tx.customer.findUnique({ where: { memberId: row.memberId }, select: { id: true } }))?.id : undefined);
+  const before = existingId ? await snapshotCustomerTx(tx, existingId, row, payload.overwriteTags) : null;
+  const outcome = await writeRow(tx, now, job, payload, row, events);
+  if (!before || !existingId) {
+    const created = identityKey
+      ? (await tx.contactIdentity.findUniqueOrThrow({ where: { channel_channelId_externalUserId: identityKey }, select: { customerId: true } })).customerId
+      : (await tx.customer.findUniqueOrThrow({ where: { memberId: row.memberId! }, select: { id: true } })).id;
+    return { outcome, undo: { row: row.row, createdCustomerId: created } };
+  }
+  const { pointsBefore, ...undo } = before;
+  const result: RowUndo = { row: row.row, ...undo, tagEventKeyPrefix: `import:${job.id}:${row.row}` };
+  if (identityKey && !identity) {
+    const made = await tx.contactIdentity.findUniqueOrThrow({ where: { channel_channelId_externalUserId: identityKey }, select: { id: true } });
+    result.createdIdentityId = made.id;
+  }
+  if (identity && row.displayName !== undefined) result.displayName = { identityId: identity.id, before: identity.displayName };
+  if (row.points !== undefined) {
+    const after = await tx.customer.findUniqueOrThrow({ where: { id: existingId }, select: { pointsBalance: true, pointsLifetime: true } });
+    result.points = {
+      ledgerKey: `import:${job.id}:${row.row}`,
+      balance: after.pointsBalance - pointsBefore.balance,
+      lifetime: after.pointsLifetime - pointsBefore.lifetime,
+    };
+  }
+  return { outcome, undo: result };
 }
