@@ -101,4 +101,3 @@ describe('embedded engine: hand-off stops the bot for the conversation until rel
     await t.engine.stop();
   });
 });
-
