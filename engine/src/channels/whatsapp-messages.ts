@@ -185,6 +185,41 @@ export function toWhatsAppMessage(nodeType: string, content: Readonly<Record<str
     }
     case 'message.whatsapp_template':
       return toWhatsAppTemplate(content, ref);
+    case 'message.whatsapp_flow': {
+      // Interactive Flow message (Cloud API "flow" interactive object). The flow_token names this card, so
+      // the customer's submission (an nfm_reply echoing the token) comes back to it.
+      const button = (content.button ?? {}) as { name?: unknown; flowId?: unknown };
+      const header = (content.header ?? { kind: 'none' }) as { kind?: string; text?: unknown; media?: { url?: unknown } };
+      const flowId = s(button.flowId);
+      const cta = s(button.name);
+      const footer = s(content.footer);
+      p.need(flowId.length > 0, 'the Flow id is required');
+      p.need(cta.length > 0, 'the Flow button text is required');
+      p.max('Flow button text (characters)', chars(cta), WHATSAPP_LIMITS.ctaDisplayText);
+      p.max('footer text (characters)', chars(footer), WHATSAPP_LIMITS.footer);
+      if (header.kind === 'text') p.max('header text (characters)', chars(s(header.text)), WHATSAPP_LIMITS.listHeader);
+      if (header.kind === 'image' || header.kind === 'video') p.need(isHttpUrl(header.media?.url), 'header media: url must be an http(s) URL');
+      const headerObject =
+        header.kind === 'text'
+          ? { type: 'text', text: s(header.text) }
+          : header.kind === 'image' || header.kind === 'video'
+            ? { type: header.kind, [header.kind]: { link: s(header.media?.url) } }
+            : undefined;
+      message = {
+        type: 'interactive',
+        interactive: {
+          type: 'flow',
+          ...(headerObject ? { header: headerObject } : {}),
+          body: body(s(content.body), WHATSAPP_LIMITS.buttonBody, p),
+          ...(footer ? { footer: { text: footer } } : {}),
+          action: {
+            name: 'flow',
+            parameters: { flow_message_version: '3', flow_token: postbackData(ref, `flow:${flowId}`), flow_id: flowId, flow_cta: cta, flow_action: 'navigate' },
+          },
+        },
+      };
+      break;
+    }
     case 'message.image':
       message = media('image', content, p);
       break;

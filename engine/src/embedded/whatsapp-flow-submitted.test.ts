@@ -2,6 +2,7 @@ import { Customer } from '@omniflow/schemas';
 import { describe, expect, it } from 'vitest';
 import { postbackData } from '../channels/line-messages.ts';
 import { metaSignature } from '../channels/meta-webhook.ts';
+import { toWhatsAppMessage } from '../channels/whatsapp-messages.ts';
 import { parseWhatsAppWebhook, whatsAppTriggerEvent } from '../channels/whatsapp-webhook.ts';
 import { contact, tagEvent, testEngine } from '../testing/fixtures.ts';
 
@@ -99,9 +100,25 @@ describe('WhatsApp Flow submitted (nfm_reply → form.submitted → the card’s
     t.engine.publish('bot', 'bot-v1', bot);
     t.engine.ingest({ ...tagEvent('c1', []), type: 'message.received', channel: 'whatsapp', channelId: 'ch_wa', payload: { text: 'book please' } });
     await t.engine.idle();
-    expect(t.effects.of('send').map((e) => e.payload.nodeType)).toEqual(['message.whatsapp_flow']);
+    const [flowSend] = t.effects.of('send');
+    expect(flowSend?.payload.nodeType).toBe('message.whatsapp_flow');
 
-    const body = nfmReplyWebhook(postbackData({ flowId: 'bot', nodeId: 'c_flow' }, 'flow:1234567890123456'), { store: 'Taipei 101' });
+    // The Cloud API request the WhatsApp adapter builds for that send, and the token the reply echoes.
+    const request = toWhatsAppMessage('message.whatsapp_flow', flowSend!.payload.content as Record<string, unknown>, {
+      flowId: flowSend!.flowId,
+      nodeId: flowSend!.nodeId,
+    });
+    expect(request).toMatchObject({
+      type: 'interactive',
+      interactive: {
+        type: 'flow',
+        header: { type: 'text', text: 'Book a fitting' },
+        body: { text: 'Pick a store and a time' },
+        action: { name: 'flow', parameters: { flow_message_version: '3', flow_id: '1234567890123456', flow_cta: 'Book now', flow_action: 'navigate' } },
+      },
+    });
+    const flowToken = (request as unknown as { interactive: { action: { parameters: { flow_token: string } } } }).interactive.action.parameters.flow_token;
+    const body = nfmReplyWebhook(flowToken, { store: 'Taipei 101' });
     const [message] = parseWhatsAppWebhook(body, { 'x-hub-signature-256': metaSignature(body, SECRET) }, SECRET).messages;
     t.engine.ingest(whatsAppTriggerEvent(message!, 'c1', 'ch_wa'));
     await t.engine.idle();
