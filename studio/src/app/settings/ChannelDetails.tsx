@@ -63,7 +63,7 @@ export function ChannelDetails({
         </p>
       ) : null}
       <WhereToPoint connection={connection} origin={origin} />
-      <SettingsForm key={connection.updatedAt} client={client} connection={connection} onChanged={onChanged} />
+      <SettingsForm key={connection.id} client={client} connection={connection} onChanged={onChanged} />
       <SecretsPanel client={client} connection={connection} onChanged={onChanged} />
       <DeleteChannel client={client} connection={connection} onDeleted={onDeleted} />
     </section>
