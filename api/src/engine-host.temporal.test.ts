@@ -219,6 +219,48 @@ describe('api on the Temporal runtime (OMNIFLOW_ENGINE=temporal, workflows in pr
   });
 });
 
+describe('the API trigger (§3.13) on the Temporal runtime', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await start('temporal');
+  }, 60_000);
+  afterAll(async () => h?.close());
+
+  it('enters the journey once per idempotency key over HTTP: 202 with the run, 409 with the same run on a repeat', async () => {
+    const graph = {
+      formatVersion: 2,
+      kind: 'journey',
+      channels: ['line'],
+      triggers: [{ id: 'api', type: 'trigger.api', version: 1, config: { triggerKey: 'order-shipped', lookup: 'memberId' } }],
+      nodes: [{ id: 'shipped', type: 'action.tag', version: 1, config: { op: 'add', tags: ['shipped'] } }],
+      edges: [{ id: 'e1', source: 'api', sourcePort: 'next', target: 'shipped' }],
+    };
+    const flow = await h.admin.flows.create.mutate({ kind: 'journey', name: 'Order shipped', channels: ['line'] });
+    const saved = await h.admin.flows.saveDraft.mutate({ id: flow.id, baseRevision: flow.draftRevision, graph });
+    await h.admin.versions.publish.mutate({ flowId: flow.id, baseRevision: saved.revision, notes: 'v1', confirmWarnings: true, inFlightPolicy: 'keep' });
+    const customer = await h.admin.contacts.create.mutate({ memberId: 'API-1', name: 'Api Customer' });
+    const { key } = await h.admin.apiKeys.create.mutate({ name: 'Shop', role: 'marketer' });
+    const enter = (body: unknown, triggerKey = 'order-shipped') =>
+      fetch(`${h.server.url}/api/journeys/${triggerKey}/enter`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify(body),
+      });
+    const body = { customer: { memberId: 'API-1' }, vars: { order_id: 'A-1' }, idempotencyKey: 'ship-A-1' };
+    const first = await enter(body);
+    expect(first.status).toBe(202);
+    const { runId } = (await first.json()) as { runId: string };
+    const again = await enter(body);
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ error: 'duplicate', field: 'idempotencyKey', runId });
+    expect(await (await enter(body, 'no-such-key')).json()).toMatchObject({ error: 'trigger_not_found', field: 'triggerKey' });
+    await h.rest();
+    const runs = await h.admin.runs.list.query({ flowId: flow.id });
+    expect(runs.map((r) => [r.id, r.customerId, r.vars.order_id, r.status])).toEqual([[runId, customer.id, 'A-1', 'completed']]);
+    expect((await h.admin.contacts.get.query({ id: customer.id })).tags.map((t) => t.name)).toEqual(['shipped']);
+  });
+});
+
 describe('runtime selection from OMNIFLOW_ENGINE', () => {
   it('fails to start, naming the address, when the configured Temporal cluster cannot be reached (the real client)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'omniflow-api-unreachable-'));

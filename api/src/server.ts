@@ -240,7 +240,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     // POST /track/visit, /track/event (website, cart, forms, OmniLink, comments) and /api/journeys/:key/enter, API-key authenticated.
     if (running) {
       const { engine: runtime } = running;
-      // The API trigger (§3.13) is the embedded engine's: on Temporal no journey answers to a trigger key.
+      // Both runtimes have the API trigger (§3.13); the fallbacks only satisfy FlowEngine's optional members.
       const tracked = {
         ingest: (event: Parameters<typeof runtime.ingest>[0]) => runtime.ingest(event),
         apiTrigger: (key: string) => runtime.apiTrigger?.(key),

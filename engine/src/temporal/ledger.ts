@@ -68,6 +68,9 @@ export class RunLedger {
       CREATE INDEX IF NOT EXISTS runs_by_customer ON runs (customer_id, state);
       CREATE INDEX IF NOT EXISTS runs_by_flow_customer ON runs (flow_id, customer_id);
       CREATE INDEX IF NOT EXISTS runs_by_flow_state ON runs (flow_id, state);
+      CREATE TABLE IF NOT EXISTS api_entries (
+        flow_id TEXT NOT NULL, dedupe_key TEXT NOT NULL, result TEXT, at INTEGER NOT NULL, PRIMARY KEY (flow_id, dedupe_key)
+      );
       CREATE TABLE IF NOT EXISTS trigger_counts (
         flow_id TEXT NOT NULL, version_id TEXT NOT NULL, trigger_id TEXT NOT NULL, metric TEXT NOT NULL, count INTEGER NOT NULL,
         PRIMARY KEY (flow_id, version_id, trigger_id, metric)
@@ -176,6 +179,32 @@ export class RunLedger {
       )
       .run(run.id, run.flowId, run.versionId, run.customerId, run.channel ?? null, run.kind, run.nodeId, JSON.stringify(run.vars), run.enteredAt);
     return result.changes === 1;
+  }
+
+  /**
+   * Claims an API-trigger idempotency key (§3.13) before the run starts: true for the first claim; later
+   * claims read the first answer with entryAnswer() (null while the first call is still starting its run).
+   */
+  claimEntry(flowId: string, dedupeKey: string, now: number): boolean {
+    return (
+      this.db.prepare('INSERT OR IGNORE INTO api_entries (flow_id, dedupe_key, result, at) VALUES (?, ?, NULL, ?)').run(flowId, dedupeKey, now).changes === 1
+    );
+  }
+
+  settleEntry(flowId: string, dedupeKey: string, result: unknown): void {
+    this.db.prepare('UPDATE api_entries SET result = ? WHERE flow_id = ? AND dedupe_key = ?').run(JSON.stringify(result), flowId, dedupeKey);
+  }
+
+  /** Gives a claim back (the run could not be started), so a retried call may try again. */
+  releaseEntry(flowId: string, dedupeKey: string): void {
+    this.db.prepare('DELETE FROM api_entries WHERE flow_id = ? AND dedupe_key = ?').run(flowId, dedupeKey);
+  }
+
+  entryAnswer(flowId: string, dedupeKey: string): unknown {
+    const row = this.db.prepare('SELECT result FROM api_entries WHERE flow_id = ? AND dedupe_key = ?').get(flowId, dedupeKey) as
+      | { result: string | null }
+      | undefined;
+    return row?.result ? JSON.parse(row.result) : null;
   }
 
   /** Counts one entry decision of a trigger: `triggered` (a run started) or `skipped:<reason>`, as the embedded engine does. */

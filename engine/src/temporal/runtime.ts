@@ -457,6 +457,58 @@ export class TemporalRuntime {
     return this.#track(this.#startRun(flow, event, triggerId, options.startNodeId));
   }
 
+  /** The active journey whose API trigger (§3.13) has this key, with the trigger's config (IP allow-list…). */
+  apiTrigger(triggerKey: string): { flowId: string; triggerId: string; config: Record<string, unknown> } | undefined {
+    const rule = this.#currentIndex().apiRule(triggerKey);
+    return rule ? { flowId: rule.flow.flowId, triggerId: rule.triggerId, config: rule.config } : undefined;
+  }
+
+  /**
+   * §3.13: enters the journey of an API trigger once per idempotency key, as the embedded engine does. The
+   * key is claimed in the ledger before the workflow starts, so a repeated call answers `duplicate`.
+   */
+  async enterByTriggerKey(
+    triggerKey: string,
+    customerId: string,
+    options: { idempotencyKey: string; vars?: Record<string, unknown>; channel?: ChannelKind },
+  ): Promise<{ status: 'entered' | 'duplicate' | 'refused' | 'unknown_trigger' | 'contact_not_found'; runId?: string; reason?: string }> {
+    const found = this.apiTrigger(triggerKey);
+    if (!found) return { status: 'unknown_trigger' };
+    const flow = this.ledger.activeFlow(found.flowId);
+    const contact = await this.#contacts.get(customerId);
+    if (!flow || !contact) return { status: flow ? 'contact_not_found' : 'unknown_trigger' };
+    const dedupeKey = `api:${triggerKey}:${options.idempotencyKey}`;
+    if (!this.ledger.claimEntry(found.flowId, dedupeKey, this.#now())) {
+      const first = this.ledger.entryAnswer(found.flowId, dedupeKey) as EntryResult | null;
+      return { status: 'duplicate', ...(first?.runId ? { runId: first.runId } : {}), ...(first?.reason ? { reason: first.reason } : {}) };
+    }
+    const event: InboundEvent = {
+      id: dedupeKey,
+      type: 'api.invoked',
+      occurredAt: new Date(this.#now()).toISOString(),
+      customerId,
+      ...(options.channel ? { channel: options.channel } : {}),
+      source: 'api',
+      payload: { triggerKey, vars: options.vars ?? {}, idempotencyKey: options.idempotencyKey },
+      dedupeKey,
+    };
+    let result: EntryResult;
+    try {
+      result = this.#entryAllowed(flow, contact)
+        ? await this.#track(this.#startRun(flow, event, found.triggerId))
+        : { entered: false, reason: 'entry_conditions' };
+      if (!result.entered && result.reason === 'entry_conditions')
+        this.ledger.countTrigger(flow.flowId, flow.versionId, found.triggerId, 'skipped:entry_conditions');
+    } catch (e) {
+      this.ledger.releaseEntry(found.flowId, dedupeKey);
+      throw e;
+    }
+    this.ledger.settleEntry(found.flowId, dedupeKey, result);
+    return result.entered
+      ? { status: 'entered', ...(result.runId ? { runId: result.runId } : {}) }
+      : { status: 'refused', ...(result.reason ? { reason: result.reason } : {}) };
+  }
+
   /** The trigger-journey node (called by the executeStep activity): enters a journey once per call key. */
   async enterFromNode(journeyId: string, vars: Record<string, unknown>, key: string, from: RunState): Promise<EntryResult> {
     const flow = this.ledger.activeFlow(journeyId);
