@@ -1,6 +1,7 @@
 import type { LocalizedText } from '@omniflow/schemas';
 import { createContext, type ReactNode, useContext, useMemo, useState } from 'react';
 import { chatbotEn, chatbotZh } from './chatbot/messages.ts';
+import { conditionEn, conditionZh } from './editor/condition/messages.ts';
 import { settingsEn, settingsZh } from './settings/messages.ts';
 import { versionsEn, versionsZh } from './versions/messages.ts';
 
@@ -95,6 +96,7 @@ const en = {
   ...versionsEn,
   ...chatbotEn,
   ...settingsEn,
+  ...conditionEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -188,6 +190,7 @@ const zh: Record<MessageKey, string> = {
   ...versionsZh,
   ...chatbotZh,
   ...settingsZh,
+  ...conditionZh,
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, 'zh-Hant': zh };

@@ -2,7 +2,22 @@ import { type AnyNodeDefinition, validateNodeConfig } from '@omniflow/nodes';
 import type { BotScope, ChannelKind, FlowKind, LocalizedText } from '@omniflow/schemas';
 import { type KeyboardEvent, useMemo, useState } from 'react';
 import { useI18n } from '../i18n.tsx';
-import { configSchemaOf, counterFor, discriminatorOf, emptyValue, fieldKind, fieldLabel, type JsonSchema, samePath, setAt } from './schema-form.ts';
+import { AttributeConditionEditor, ConditionGroupEditor } from './condition/ConditionEditor.tsx';
+import type { AttributeCriterion } from './condition/model.ts';
+import { ScalarUnionField } from './condition/ScalarUnion.tsx';
+import { JsonField } from './json-field/JsonField.tsx';
+import {
+  configSchemaOf,
+  counterFor,
+  discriminatorOf,
+  emptyValue,
+  fieldKind,
+  fieldLabel,
+  type JsonSchema,
+  samePath,
+  scalarVariants,
+  setAt,
+} from './schema-form.ts';
 
 type Path = (string | number)[];
 
@@ -77,6 +92,7 @@ function pathDrawn(schema: JsonSchema, path: Path): boolean {
     if (!current) return false;
     const kind = fieldKind(current);
     if (kind === 'unsupported' || kind === 'variant') return kind === 'variant';
+    if (kind === 'condition' || kind === 'json' || kind === 'scalarUnion') return true;
     if (typeof seg === 'number') current = current.items;
     else current = current.properties?.[seg];
   }
@@ -307,6 +323,51 @@ function Field({ ctx, schema, path, value, name, shown }: FieldProps) {
         </fieldset>
       );
     }
+    case 'condition': {
+      // The builder shows each issue on the row its path names (paths relative to the condition).
+      const relative = own.map((i) => ({ path: i.path.slice(path.length), message: i.message }));
+      const attributeKey = typeof ctx.root.attributeKey === 'string' ? ctx.root.attributeKey : '';
+      return schema.oneOf || schema.anyOf ? (
+        <AttributeConditionEditor
+          id={id}
+          label={label}
+          value={value as AttributeCriterion | undefined}
+          defaultKey={attributeKey}
+          issues={relative}
+          onChange={(next) => ctx.set(path, next)}
+        />
+      ) : (
+        <ConditionGroupEditor id={id} label={label} value={value as never} issues={relative} onChange={(next) => ctx.set(path, next)} />
+      );
+    }
+    case 'json':
+      return (
+        <JsonField
+          id={id}
+          label={label}
+          value={value}
+          help={schema.help ? l(schema.help) : undefined}
+          issues={own.map((i) => ({ path: i.path.slice(path.length), message: i.message }))}
+          onChange={(next) => ctx.set(path, next)}
+        />
+      );
+    case 'scalarUnion':
+      return (
+        <>
+          <ScalarUnionField
+            id={id}
+            label={label}
+            value={typeof value === 'string' || typeof value === 'number' ? value : undefined}
+            variants={scalarVariants(schema)}
+            optionLabel={(o) => o}
+            describedBy={errorId}
+            invalid={own.length > 0}
+            onChange={(next) => ctx.set(path, next)}
+          />
+          {help}
+          {errors}
+        </>
+      );
     default:
       return (
         <div className="field">

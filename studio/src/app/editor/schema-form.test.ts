@@ -23,6 +23,10 @@ describe('generated form', () => {
     expect(fieldKind({ type: 'object', properties: { a: { type: 'string' } } })).toBe('object');
     expect(fieldKind({ type: 'array', items: { type: 'object', properties: {} } })).toBe('list');
     expect(fieldKind({ type: 'string', widget: 'json' })).toBe('unsupported');
+    expect(fieldKind({ type: 'object', widget: 'json' })).toBe('json');
+    expect(fieldKind({ widget: 'condition', oneOf: [{ type: 'object' }] })).toBe('condition');
+    expect(fieldKind({ anyOf: [{ type: 'string', enum: ['this'] }, { type: 'integer', minimum: 1 }] })).toBe('scalarUnion');
+    expect(fieldKind({ anyOf: [{ type: 'string' }, { type: 'string' }] })).toBe('unsupported');
   });
 
   it('draws a oneOf with a const discriminator as a variant picker', () => {

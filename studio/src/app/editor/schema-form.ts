@@ -1,6 +1,7 @@
 import { type AnyNodeDefinition, applicableLimits, type LimitRule, measure, pathMatches } from '@omniflow/nodes';
 import type { ChannelKind, LocalizedText } from '@omniflow/schemas';
 import { z } from 'zod';
+import type { ScalarVariant } from './condition/ScalarUnion.tsx';
 
 // The side-panel form is generated from the node's config schema as JSON Schema (`z.toJSONSchema`
 // with the `field` metadata: label, widget, help). These helpers are the form's pure part.
@@ -38,7 +39,21 @@ export function configSchemaOf(def: AnyNodeDefinition): JsonSchema {
   return schema;
 }
 
-export type FieldKind = 'text' | 'textarea' | 'number' | 'select' | 'toggle' | 'tags' | 'multiselect' | 'list' | 'object' | 'variant' | 'unsupported';
+export type FieldKind =
+  | 'text'
+  | 'textarea'
+  | 'number'
+  | 'select'
+  | 'toggle'
+  | 'tags'
+  | 'multiselect'
+  | 'list'
+  | 'object'
+  | 'variant'
+  | 'condition'
+  | 'json'
+  | 'scalarUnion'
+  | 'unsupported';
 
 const TEXT_WIDGETS = new Set(['text', 'url', 'attribute', 'module', 'secret', 'color', 'image', 'datetime']);
 
@@ -48,8 +63,12 @@ function typeOf(schema: JsonSchema): string | undefined {
 
 /** Which control draws a schema. */
 export function fieldKind(schema: JsonSchema): FieldKind {
+  // Widgets with their own editors (condition builder, JSON editor) win over the schema's shape.
+  if (schema.widget === 'condition') return 'condition';
+  if (schema.widget === 'json' && typeOf(schema) === 'object') return 'json'; // the JSON field edits objects (a Flex container)
   const variants = schema.oneOf ?? schema.anyOf;
   if (variants && discriminatorOf(variants)) return 'variant';
+  if (variants && scalarVariants(schema).length === variants.length && new Set(variants.map(typeOf)).size > 1) return 'scalarUnion';
   const type = typeOf(schema);
   if (type === 'string') {
     if (schema.enum) return 'select';
@@ -69,6 +88,22 @@ export function fieldKind(schema: JsonSchema): FieldKind {
   }
   if (type === 'object' && schema.properties) return 'object';
   return 'unsupported';
+}
+
+/** The scalar variants of an anyOf/oneOf (string|integer|number), as the scalar-union field draws them. */
+export function scalarVariants(schema: JsonSchema): ScalarVariant[] {
+  const out: ScalarVariant[] = [];
+  for (const variant of schema.oneOf ?? schema.anyOf ?? []) {
+    const type = typeOf(variant);
+    if (type !== 'string' && type !== 'integer' && type !== 'number') continue;
+    out.push({
+      type,
+      ...(variant.enum ? { enum: variant.enum.map(String) } : {}),
+      ...(variant.minimum !== undefined ? { minimum: variant.minimum } : {}),
+      ...(variant.maximum !== undefined ? { maximum: variant.maximum } : {}),
+    });
+  }
+  return out;
 }
 
 /** The property whose `const` tells the variants of a oneOf apart ("kind", "mode"…). */
