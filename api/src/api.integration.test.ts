@@ -358,8 +358,9 @@ describe('lifecycle', () => {
     expect((await failure(t.lifecycle.resume.mutate({ flowId: id }))).data?.details).toMatchObject({ from: 'active', to: 'active' });
     expect((await t.lifecycle.end.mutate({ flowId: id })).status).toBe('ended');
 
-    for (const call of [t.lifecycle.resume.mutate({ flowId: id }), t.lifecycle.end.mutate({ flowId: id })]) {
-      expect((await failure(call)).data?.details).toMatchObject({ kind: 'illegal_transition', from: 'ended' });
+    // One at a time: a second call already started could reject, unhandled, while the first is awaited.
+    for (const call of [() => t.lifecycle.resume.mutate({ flowId: id }), () => t.lifecycle.end.mutate({ flowId: id })]) {
+      expect((await failure(call())).data?.details).toMatchObject({ kind: 'illegal_transition', from: 'ended' });
     }
     const publishEnded = await failure(t.versions.publish.mutate({ flowId: id, baseRevision: revision }));
     expect(publishEnded.data?.details).toMatchObject({ action: 'publish', from: 'ended' });
