@@ -132,6 +132,26 @@ describe('chatbot keyword rules answer only on the channels of the bot scope (§
     expect(botFor([bot('everywhere', 'all')], 'whatsapp')).toBeUndefined();
   });
 
+  it('a LINE-scoped bot’s welcome message greets LINE followers only', () => {
+    const welcomeBot = new CompiledFlow(
+      'welcomeBot',
+      'welcomeBot-v1',
+      FlowGraph.parse({
+        formatVersion: 2,
+        kind: 'chatbot',
+        bot: { scope: 'line' },
+        triggers: [{ id: 'w', type: 'trigger.welcome', version: 1, config: {} }],
+        modules: [{ id: 'm', name: 'Hi', cards: [{ id: 'c', type: 'message.text', version: 1, config: { text: 'hi' } }] }],
+        entryModuleId: 'm',
+        edges: [{ id: 'e', source: 'w', sourcePort: 'next', target: 'm' }],
+      }),
+    );
+    const welcomed = (channel: string) =>
+      new TriggerIndex([welcomeBot]).match(event('contact.followed', {}, { channel: channel as TriggerEvent['channel'] })).map((m) => m.flow.flowId);
+    expect(welcomed('line')).toEqual(['welcomeBot']);
+    expect(welcomed('webchat')).toEqual([]);
+  });
+
   it('a web-chat message reaches the web bot even when an older LINE bot has the same keyword', () => {
     expect(botFor([bot('lineBot', 'line'), bot('webBot', 'web')], 'webchat')).toBe('webBot');
   });

@@ -206,9 +206,12 @@ export class TriggerIndex {
           case 'trigger.new_contact':
             this.#newContact.push(rule);
             break;
-          case 'trigger.welcome':
-            this.#welcome.push(rule);
+          case 'trigger.welcome': {
+            // A bot welcomes followers only on the channels of its scope (§2.1).
+            const channels = flow.graph.kind === 'chatbot' ? botRuleChannels(list(c.channels), flow.graph.bot.scope) : list(c.channels);
+            if (channels !== undefined) this.#welcome.push({ ...rule, config: { ...c, channels } });
             break;
+          }
           case 'trigger.keyword': {
             if (c.enabled === false) break;
             const id = `${flow.flowId}\u0000${t.id}`;
