@@ -8,7 +8,8 @@ const STUDIO_BUILD = new URL('../../../studio/dist/index.html', import.meta.url)
 
 export const START_HELP = `Usage: omniflow start [--port <n>] [--host <addr>] [--data-dir <dir>]
 
-Runs the product in one process: the api, the embedded engine, web chat and the studio.
+Runs the product in one process: the api, the engine (embedded SQLite runtime, or Temporal with
+OMNIFLOW_ENGINE=temporal and TEMPORAL_ADDRESS), web chat and the studio.
 On the first start it creates and migrates the database, creates an admin account (printed
 once) and adds the example flows as drafts.
 
