@@ -355,6 +355,8 @@ export class ImportQueue {
         await this.process(id);
       } catch (e) {
         this.deps.log?.(e, `import ${id} failed`);
+        // An all-or-nothing job with undo journal left stays `running`: resume() finishes undoing it.
+        if ((await journalKeys(this.deps.prisma, id).catch(() => [])).length > 0) continue;
         await this.deps.prisma.importJob
           .updateMany({ where: { id, status: 'running' }, data: { status: 'failed', finishedAt: this.deps.now(), payload: null } })
           .catch(() => {});
@@ -510,8 +512,13 @@ export class ImportQueue {
           { timeout: 60_000, maxWait: 60_000 },
         );
       } catch (e) {
-        if (!current || (!(e instanceof RowFailure) && !(e instanceof AppError))) throw e;
-        const report = [rowErrorOf(e, current)];
+        // Any failure, expected or not, undoes what the import wrote so far.
+        if (!(e instanceof RowFailure) && !(e instanceof AppError)) this.deps.log?.(e, `import ${job.id} chunk ${chunk}`);
+        const report = [
+          current
+            ? rowErrorOf(e, current)
+            : { row: rows[next]?.row ?? 0, field: 'row', message: 'the import could not be written (internal error; see the server log)' },
+        ];
         // Record the report first: a restart from here finishes undoing instead of writing on.
         await prisma.importJob.update({ where: { id: job.id }, data: { errors: JSON.stringify(report), failedRows: 1 } });
         if (!(await this.compensate(job.id))) return;
