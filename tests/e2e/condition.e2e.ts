@@ -69,6 +69,8 @@ describe('condition builder in a real browser', () => {
     await page.locator(`${c}-items-0-tags`).press('Enter');
     await page.getByRole('button', { name: 'Add a condition' }).click();
     await page.locator(`${c}-items-1-kind`).selectOption({ label: 'Custom attribute' });
+    // The attribute picker suggests the team's attributes (loaded from the api).
+    await expect.poll(() => page.locator(`${c}-items-1-keys option`).evaluateAll((os) => os.map((o) => o.getAttribute('value')))).toEqual(['member_tier']);
     await page.locator(`${c}-items-1-key`).fill('member_tier');
     // Text operators only for a text attribute; the value is still missing: the row says so.
     expect(await page.locator(`${c}-items-1-op option`).allTextContents()).toEqual([

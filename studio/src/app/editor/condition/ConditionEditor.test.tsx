@@ -1,10 +1,11 @@
 // @vitest-environment happy-dom
 import { builtinCatalogue } from '@omniflow/nodes';
 import { AttributeCondition, Condition, ConditionGroup, isConditionGroup } from '@omniflow/schemas';
-import { act, useState } from 'react';
+import { act, useContext, useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { click, type Rendered, render, typeInto } from '../../test-dom.tsx';
 import { ConfigForm, nodeConfigIssues } from '../ConfigForm.tsx';
+import { TeamAttributesContext } from './team-attributes.ts';
 
 const catalogue = builtinCatalogue();
 let view: Rendered | undefined;
@@ -13,18 +14,22 @@ afterEach(() => view?.unmount());
 function Harness({ type, initial, onConfig }: { type: string; initial: Record<string, unknown>; onConfig?: (c: Record<string, unknown>) => void }) {
   const def = catalogue.get(type);
   const [config, setConfig] = useState(initial);
+  const attributes = useContext(TeamAttributesContext) ?? [];
   if (!def) return null;
   return (
-    <ConfigForm
-      nodeId="n1"
-      def={def}
-      config={config}
-      channels={['line']}
-      onChange={(c) => {
-        setConfig(c);
-        onConfig?.(c);
-      }}
-    />
+    // No api here: the team's attributes come from the provider (an outer provider in a test wins).
+    <TeamAttributesContext.Provider value={attributes}>
+      <ConfigForm
+        nodeId="n1"
+        def={def}
+        config={config}
+        channels={['line']}
+        onChange={(c) => {
+          setConfig(c);
+          onConfig?.(c);
+        }}
+      />
+    </TeamAttributesContext.Provider>
   );
 }
 
@@ -235,6 +240,34 @@ describe('ConditionEditor', () => {
     expect(AttributeCondition.safeParse(last.condition).success).toBe(true);
     await click(button('Remove condition 1'));
     expect(last.condition).toBeUndefined();
+  });
+
+  it("suggests the team's attributes and compares a picked one as its own type", async () => {
+    let last: Record<string, unknown> = {};
+    const initial = {
+      ...SPLIT,
+      branches: [{ ...SPLIT.branches[0], condition: { op: 'and', items: [{ criterion: 'attribute', key: '', type: 'text', op: 'equals', value: '' }] } }],
+    };
+    view = await render(
+      <TeamAttributesContext.Provider
+        value={[
+          { key: 'orders', type: 'number', displayName: 'Orders' },
+          { key: 'member_tier', type: 'text' },
+        ]}
+      >
+        <Harness type="logic.split" initial={initial} onConfig={(c) => (last = c)} />
+      </TeamAttributesContext.Provider>,
+    );
+    expect([...view.container.querySelectorAll(`${row(0)}-keys option`)].map((o) => o.getAttribute('value'))).toEqual(['orders', 'member_tier']);
+    await typeInto(el(`${row(0)}-key`), 'orders');
+    expect((last.branches as { condition: ConditionGroup }[])[0]?.condition.items[0]).toEqual({
+      criterion: 'attribute',
+      key: 'orders',
+      type: 'number',
+      op: 'eq',
+      value: 0,
+    });
+    expect(el<HTMLSelectElement>(`${row(0)}-op`).selectedOptions[0]?.textContent).toBe('=');
   });
 
   it('speaks Traditional Chinese', async () => {

@@ -27,6 +27,7 @@ import {
   withAttributeType,
 } from './model.ts';
 import { ScalarUnionField } from './ScalarUnion.tsx';
+import { useTeamAttributes } from './team-attributes.ts';
 
 // The §4.3 condition builder of the side panel: "All of / Any of" groups of criterion rows (nested groups
 // up to MAX_GROUP_DEPTH), each row's fields chosen by its criterion and operator. Issues from the graph
@@ -667,11 +668,33 @@ function AttributeFields({ id, c, path, issues, onChange }: FieldsProps<Attribut
   const bad = (field: string) => issues.some((i) => i.path[path.length] === field);
   const set = (next: AttributeCriterion) => onChange(compact(next));
   const op = c.op as string;
+  const attributes = useTeamAttributes();
+  // A known attribute is compared as its own type (the operators follow it); date and datetime are interchangeable.
+  const pickKey = (key: string) => {
+    const known = attributes.find((a) => a.key === key);
+    const type = known && (ATTRIBUTE_TYPES as readonly string[]).includes(known.type) ? (known.type as AttributeType) : undefined;
+    const sameFamily = type === c.type || ((type === 'date' || type === 'datetime') && (c.type === 'date' || c.type === 'datetime'));
+    set(type && !sameFamily ? withAttributeType({ ...c, key }, type) : { ...c, key });
+  };
   return (
     <>
-      {/* The attribute picker: the same text widget the form uses for `widget: "attribute"` fields. */}
+      {/* The attribute picker: a text input (any key can be typed) suggesting the team's attributes. */}
       <Control id={`${base}-key`} label={t('cond.attribute')} invalid={bad('key')}>
-        <input id={`${base}-key`} type="text" value={c.key} aria-invalid={bad('key') || undefined} onChange={(e) => set({ ...c, key: e.target.value })} />
+        <input
+          id={`${base}-key`}
+          type="text"
+          list={`${base}-keys`}
+          value={c.key}
+          aria-invalid={bad('key') || undefined}
+          onChange={(e) => pickKey(e.target.value)}
+        />
+        <datalist id={`${base}-keys`}>
+          {attributes.map((a) => (
+            <option key={a.key} value={a.key}>
+              {a.displayName && a.displayName !== a.key ? a.displayName : undefined}
+            </option>
+          ))}
+        </datalist>
       </Control>
       <Control id={`${base}-type`} label={t('cond.type')} invalid={bad('type')}>
         <Select
