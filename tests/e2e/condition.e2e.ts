@@ -28,7 +28,7 @@ async function connect(page: Page, from: string, port: string, to: string) {
 }
 
 describe('condition builder in a real browser', () => {
-  it('builds a Segment split condition (tag OR attribute), shows the branch port and publishes', async () => {
+  it('builds a Segment split condition (tag OR attribute), shows the branch port and publishes; edits Flex JSON with live errors and preview', async () => {
     const page = await stack.browser.newPage({ viewport: { width: 1400, height: 900 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -126,6 +126,30 @@ describe('condition builder in a real browser', () => {
     }
     const version = await stack.api.prisma.flowVersion.findFirstOrThrow({ where: { flowId: flow.id } });
     expect(version.number).toBe(1);
+
+    // The Flex JSON editor: invalid JSON stays in the box with its line/column and is not saved; valid
+    // JSON reaches the graph and the channel preview beside the form.
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    await page.getByRole('button', { name: 'Add to canvas: LINE Flex Message' }).click();
+    await expect.poll(() => canvas.locator('.react-flow__node[data-id^="line_flex"]').count()).toBe(1);
+    const flexId = (await canvas.locator('.react-flow__node[data-id^="line_flex"]').getAttribute('data-id')) as string;
+    await canvas.locator(`.react-flow__node[data-id="${flexId}"]`).click();
+    const json = page.locator(`#f-${flexId}-contents`);
+    const preview = page.getByRole('region', { name: 'Preview' });
+    await preview.waitFor();
+    await json.fill('{\n  "type": "bubble",\n  "body": {"type": "box" "layout": "vertical"}\n}');
+    await expect.poll(() => page.locator(`#f-${flexId}-contents-error`).textContent()).toContain('line 3, column 26');
+    expect(await json.inputValue()).toContain('"box" "layout"');
+    await json.fill(JSON.stringify({ type: 'bubble', body: { type: 'box', layout: 'vertical', contents: [{ type: 'text', text: 'Hello from e2e' }] } }));
+    await expect.poll(() => preview.textContent()).toContain('Hello from e2e');
+    await expect.poll(() => page.locator(`#f-${flexId}-contents-error`).count()).toBe(0);
+    await page.getByRole('button', { name: 'Format' }).click();
+    expect(await json.inputValue()).toContain('\n  "type": "bubble"');
+    await expect.poll(() => page.getByTestId('save-state').textContent(), { timeout: 10_000 }).toBe('All changes saved');
+    const saved = JSON.parse((await stack.api.prisma.flow.findUniqueOrThrow({ where: { id: flow.id } })).draftGraph);
+    expect(saved.nodes.find((n: { id: string }) => n.id === flexId).config.contents.body.contents[0].text).toBe('Hello from e2e');
+
     expect(pageErrors).toEqual([]);
     await page.close();
   });

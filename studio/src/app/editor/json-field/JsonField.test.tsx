@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { click, type Rendered, render, typeInto } from '../../test-dom.tsx';
 import { ConfigForm } from '../ConfigForm.tsx';
+import { JsonField } from './JsonField.tsx';
 import { lineColumn, parseJsonObject } from './parse.ts';
 
 const catalogue = builtinCatalogue();
@@ -46,6 +47,19 @@ describe('parseJsonObject', () => {
 });
 
 describe('JsonField (Flex Message JSON)', () => {
+  it('replaces its text when the value changes from outside (undo), not when an equal copy comes back', async () => {
+    const onChange = () => {};
+    const other = { type: 'bubble', body: { type: 'box', layout: 'vertical', contents: [{ type: 'text', text: 'Undone' }] } };
+    const ui = (value: unknown) => <JsonField id="j" label="Flex" value={value} issues={[]} onChange={onChange} />;
+    view = await render(ui(BUBBLE));
+    const area = view.container.querySelector<HTMLTextAreaElement>('#j') as HTMLTextAreaElement;
+    await typeInto(area, JSON.stringify(BUBBLE));
+    await view.rerender(ui(structuredClone(BUBBLE)));
+    expect(area.value).toBe(JSON.stringify(BUBBLE)); // unformatted text kept: same content
+    await view.rerender(ui(other));
+    expect(JSON.parse(area.value)).toEqual(other);
+  });
+
   it('keeps invalid text locally, writes valid JSON into the config, shows Flex issues by path and formats', async () => {
     let last: Record<string, unknown> = {};
     let writes = 0;

@@ -32,7 +32,8 @@ export function JsonField({ id, label, value, issues, help, onChange }: Props) {
   // The last value this field wrote; a different incoming value (undo, another tab) replaces the text.
   const written = useRef<unknown>(value);
   useEffect(() => {
-    if (value !== written.current) {
+    // By content, not identity: a save that hands back an equal copy must not reset the caret.
+    if (value !== written.current && JSON.stringify(value) !== JSON.stringify(written.current)) {
       written.current = value;
       setText(textOf(value));
     }
