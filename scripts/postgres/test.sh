@@ -22,7 +22,9 @@ trap 'status=$?; drop_test_schemas; exit $status' EXIT
 # Every api test file that opens a database, except the SQLite connection gate's own tests
 # (src/db/isolation.test.ts: on PostgreSQL each transaction has a connection of its own) and,
 # until fixed, src/services/imports-all-or-nothing.test.ts (fails on PostgreSQL: see docs/postgres.md).
-(cd api && npx vitest run --exclude src/services/imports-all-or-nothing.test.ts \
+# A longer test timeout than npm test's 30 s: every query is a round trip to the server, and the
+# fuzz suites send thousands of requests per test on a shared machine.
+(cd api && npx vitest run --testTimeout 120000 --exclude src/services/imports-all-or-nothing.test.ts \
   src/db/migrations-drift.test.ts \
   src/api.integration.test.ts src/contacts.integration.test.ts src/engine.integration.test.ts \
   src/channels src/cli src/clicks src/router src/scheduler src/services src/webchat \
