@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/open.ts';
+import { isPostgresUrl, redactUrl } from '../db/postgres.ts';
 import { CliError, dataDirOf } from './offline.ts';
 import { startCommand } from './start.ts';
 import { exportCommand, importCommand } from './transfer.ts';
@@ -35,8 +36,12 @@ async function migrateCommand(args: string[]): Promise<number> {
   const dataDir = dataDirOf(values['data-dir']);
   const { prisma, file, migrations } = await openDatabase(dataDir);
   await prisma.$disconnect();
+  // A PostgreSQL URL may carry a password: never print it.
+  const where = isPostgresUrl(file) ? redactUrl(file) : file;
   console.log(
-    migrations.applied.length > 0 ? `Applied ${migrations.applied.length} migration(s) to ${file}: ${migrations.applied.join(', ')}` : `${file} is up to date.`,
+    migrations.applied.length > 0
+      ? `Applied ${migrations.applied.length} migration(s) to ${where}: ${migrations.applied.join(', ')}`
+      : `${where} is up to date.`,
   );
   return 0;
 }
