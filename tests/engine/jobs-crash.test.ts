@@ -45,7 +45,7 @@ describe('embedded engine: durable jobs under SIGKILL', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it(`enters a ${AUDIENCE}-contact schedule and the daily date matches once each across ${KILLS} SIGKILLs`, { timeout: 240_000 }, async () => {
+  it(`enters a ${AUDIENCE}-contact schedule and the daily date matches once each across ${KILLS} SIGKILLs`, { timeout: 600_000 }, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'omniflow-jobs-crash-'));
     const origin = Date.now();
     const random = prng(Number(process.env.CRASH_SEED ?? 20251125));
