@@ -22,6 +22,7 @@ import type { ContactStore } from '../contacts/contact-store.ts';
 import type { EffectHandler, EffectKind, EffectResult } from '../effects.ts';
 import { CompiledFlow } from '../interpreter/compiled-flow.ts';
 import { type EmittedEvent, executeNode, type RunState, type StepExecution, type StepPorts } from '../interpreter/execute-node.ts';
+import { exitOrGoal } from '../interpreter/exits-and-goals.ts';
 import { quietHoursEnd, respectsQuietHours } from '../interpreter/quiet-hours.ts';
 import type { ContactDirectory } from '../scheduling/directory.ts';
 import { MATERIALISE_AHEAD_MS, nextDailyEvaluation, occurrencesBetween, ScheduleConfig } from '../scheduling/occurrences.ts';
@@ -1457,7 +1458,7 @@ export class EmbeddedEngine {
       let checked = false;
       // Journey exits and goals are checked before every node (§4.2.17, §9.6), once per node entry.
       if (flow.kind === 'journey' && !run.resumed_by && run.checked_seq < run.step_seq) {
-        const hit = this.#checkExitsAndGoals(flow, contact, run.step_started_at);
+        const hit = exitOrGoal(flow, contact, run.step_started_at);
         if (hit) {
           this.#tx(() => this.#guard(run) && this.#finish(run, hit.status, hit.reason, hit.explanation));
           return;
@@ -1572,23 +1573,6 @@ export class EmbeddedEngine {
   #guard(run: RunRow): boolean {
     const fresh = this.#s.runPosition!.get(run.id) as { state: string; step_seq: number } | undefined;
     return fresh !== undefined && fresh.state === 'ready' && fresh.step_seq === run.step_seq;
-  }
-
-  #checkExitsAndGoals(flow: CompiledFlow, contact: Customer, at: number): { status: RunStatus; reason: string; explanation: string } | undefined {
-    const settings = flow.journeySettings;
-    if (!settings) return undefined;
-    const options = { now: new Date(at), timeZone: flow.timeZone };
-    for (const g of settings.goals) {
-      if (g.when.kind !== 'condition') continue;
-      const r = evaluateCondition(g.when.condition, contact, options);
-      if (r.match) return { status: 'goal_reached', reason: `goal:${g.id}`, explanation: `Goal "${g.label}": ${r.explanation}` };
-    }
-    for (const x of settings.exitConditions) {
-      if (x.when.kind !== 'condition') continue;
-      const r = evaluateCondition(x.when.condition, contact, options);
-      if (r.match) return { status: 'exited', reason: `exit:${x.id}`, explanation: `Exit "${x.label}": ${r.explanation}` };
-    }
-    return undefined;
   }
 
   /** Events produced by the step's internal effects go to the inbox with the step, once (keyed). */

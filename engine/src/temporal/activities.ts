@@ -1,5 +1,5 @@
-import { type Catalogue, evaluateCondition, type NodeOutcome } from '@omniflow/nodes';
-import { ChannelKind, type Customer, type RunStatus } from '@omniflow/schemas';
+import type { Catalogue, NodeOutcome } from '@omniflow/nodes';
+import { ChannelKind } from '@omniflow/schemas';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
@@ -7,6 +7,7 @@ import type { ContactStore } from '../contacts/contact-store.ts';
 import type { EffectHandler, EffectResult } from '../effects.ts';
 import type { CompiledFlow } from '../interpreter/compiled-flow.ts';
 import { executeNode, type RunState } from '../interpreter/execute-node.ts';
+import { exitOrGoal } from '../interpreter/exits-and-goals.ts';
 import { quietHoursEnd, respectsQuietHours } from '../interpreter/quiet-hours.ts';
 import {
   type DeliverRequest,
@@ -198,25 +199,4 @@ function plainOutcome(outcome: NodeOutcome): PlainOutcome {
   if (outcome.kind !== 'wait') return outcome;
   const { until, ...rest } = outcome;
   return { ...rest, ...(until ? { untilMs: until.getTime() } : {}) };
-}
-
-function exitOrGoal(
-  flow: CompiledFlow,
-  contact: Customer,
-  at: number,
-): { status: Extract<RunStatus, 'exited' | 'goal_reached'>; reason: string; explanation: string } | undefined {
-  const settings = flow.journeySettings;
-  if (!settings) return undefined;
-  const options = { now: new Date(at), timeZone: flow.timeZone };
-  for (const g of settings.goals) {
-    if (g.when.kind !== 'condition') continue;
-    const r = evaluateCondition(g.when.condition, contact, options);
-    if (r.match) return { status: 'goal_reached', reason: `goal:${g.id}`, explanation: `Goal "${g.label}": ${r.explanation}` };
-  }
-  for (const x of settings.exitConditions) {
-    if (x.when.kind !== 'condition') continue;
-    const r = evaluateCondition(x.when.condition, contact, options);
-    if (r.match) return { status: 'exited', reason: `exit:${x.id}`, explanation: `Exit "${x.label}": ${r.explanation}` };
-  }
-  return undefined;
 }
