@@ -25,7 +25,14 @@ describe('generated form', () => {
     expect(fieldKind({ type: 'string', widget: 'json' })).toBe('unsupported');
     expect(fieldKind({ type: 'object', widget: 'json' })).toBe('json');
     expect(fieldKind({ widget: 'condition', oneOf: [{ type: 'object' }] })).toBe('condition');
-    expect(fieldKind({ anyOf: [{ type: 'string', enum: ['this'] }, { type: 'integer', minimum: 1 }] })).toBe('scalarUnion');
+    expect(
+      fieldKind({
+        anyOf: [
+          { type: 'string', enum: ['this'] },
+          { type: 'integer', minimum: 1 },
+        ],
+      }),
+    ).toBe('scalarUnion');
     expect(fieldKind({ anyOf: [{ type: 'string' }, { type: 'string' }] })).toBe('unsupported');
   });
 
