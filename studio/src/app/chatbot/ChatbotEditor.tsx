@@ -37,6 +37,7 @@ import {
   triggerTypesFor,
   updateNodeConfig,
 } from './bot-graph.ts';
+import { BotStatsPanel, CardStats, moduleEntered, useBotStats } from './ChatbotStats.tsx';
 import './chatbot.css';
 
 const defaultCatalogue = builtinCatalogue();
@@ -75,6 +76,10 @@ export function ChatbotEditor({ client, flow, graph: initial, catalogue = defaul
   const [selection, setSelection] = useState<Selection>(null);
   const [publishing, setPublishing] = useState(false);
   const [simulating, setSimulating] = useState(false);
+  /** A published version's counters on the cards and modules, and the bot's funnel. */
+  const [statsOn, setStatsOn] = useState(false);
+  const botStats = useBotStats(client, flow.id, statsOn);
+  const counters = botStats.counters;
   /** The module's cards as the channel shows them, or the whole bot as a flowchart. */
   const [view, setView] = useState<'cards' | 'flow'>('cards');
   const [steps, setSteps] = useState<readonly WebChatStep[]>([]);
@@ -172,6 +177,9 @@ export function ChatbotEditor({ client, flow, graph: initial, catalogue = defaul
             {t('bot.viewFlow')}
           </button>
         </span>
+        <button type="button" onClick={() => setStatsOn((on) => !on)} aria-pressed={statsOn}>
+          {t('bot.stats')}
+        </button>
         <button type="button" onClick={() => setSimulating(true)} aria-pressed={simulating}>
           {t('bot.simulate')}
         </button>
@@ -217,6 +225,11 @@ export function ChatbotEditor({ client, flow, graph: initial, catalogue = defaul
                   {m.name}
                 </button>
                 <span className="bot-module-count">{t('bot.cardCount', { n: m.cards.length })}</span>
+                {counters && (
+                  <span className="bot-module-entered" data-testid="bot-module-entered">
+                    {t('bot.moduleEntered', { n: moduleEntered(m, counters) })}
+                  </span>
+                )}
                 <Marker issues={[...(issuesOf.get(m.id) ?? []), ...m.cards.flatMap((c) => issuesOf.get(c.id) ?? [])]} />
                 <span className="bot-reorder">
                   <button
@@ -359,6 +372,7 @@ export function ChatbotEditor({ client, flow, graph: initial, catalogue = defaul
                             ↓
                           </button>
                         </div>
+                        {counters && <CardStats counters={counters[card.id]} metrics={botStats.metrics?.[card.id]} />}
                         {/* biome-ignore lint/a11y/useKeyWithClickEvents lint/a11y/noStaticElementInteractions: the title button above is the keyboard path */}
                         <div className="bot-card-preview" onClick={() => setSelection({ kind: 'card', id: card.id })}>
                           {CARD_RENDERERS[card.type] ? (
@@ -430,6 +444,7 @@ export function ChatbotEditor({ client, flow, graph: initial, catalogue = defaul
           ) : (
             <p>{t('bot.selectSomething')}</p>
           )}
+          {statsOn && <BotStatsPanel graph={graph} stats={botStats} onSelectModule={select} />}
           <ProblemsList issues={validation.issues} onSelect={select} />
         </aside>
       </div>
