@@ -16,7 +16,10 @@ import {
 import { createContext, memo, useCallback, useContext, useMemo } from 'react';
 import { iconFor } from '../editor/icons.ts';
 import { useI18n } from '../i18n.tsx';
+import { NO_COUNTS, type NodeCounters, type VersionCounters } from '../stats/stats-model.ts';
+import { StatsBadge } from '../versions/VersionCanvas.tsx';
 import { botPortsOf, findCard, setModulePosition, setTarget } from './bot-graph.ts';
+import { moduleEntered } from './ChatbotStats.tsx';
 
 // The bot as a flowchart (§2.1 graph mapping): a node per module with its cards as rows, a handle per
 // output port of each card (buttons, quick-reply options, branches), and one per trigger. Dragging from
@@ -29,6 +32,8 @@ interface Row {
   ports: { id: string; label: LocalizedText }[];
   errors: number;
   lit: boolean;
+  /** A published version's counters for this card or trigger, in statistics mode. */
+  stats: NodeCounters | null;
 }
 
 interface ModuleData extends Record<string, unknown> {
@@ -37,6 +42,8 @@ interface ModuleData extends Record<string, unknown> {
   trigger: boolean;
   lit: boolean;
   rows: Row[];
+  /** Runs that entered the module, in statistics mode. */
+  entered: number | null;
 }
 
 type ModuleNode = Node<ModuleData, 'module'>;
@@ -61,6 +68,7 @@ const ModuleView = memo(function ModuleView({ id, data, selected }: NodeProps<Mo
         {data.trigger && '⚡ '}
         {data.name}
       </button>
+      {data.entered !== null && <span className="bot-module-entered">{t('bot.moduleEntered', { n: data.entered })}</span>}
       {data.rows.map((row) => (
         <div key={row.id} className={`bot-flow-row${row.lit ? ' sim-lit' : ''}${row.errors ? ' has-error' : ''}`}>
           {!data.trigger && (
@@ -68,9 +76,13 @@ const ModuleView = memo(function ModuleView({ id, data, selected }: NodeProps<Mo
               <span aria-hidden="true">{row.icon}</span> {row.title}
             </button>
           )}
+          {row.stats && <StatsBadge counters={row.stats} />}
           {row.ports.map((p) => (
             <div key={p.id} className="bot-flow-port">
-              <span>{l(p.label)}</span>
+              <span>
+                {l(p.label)}
+                {row.stats && <span className="port-count"> · {row.stats.ports[p.id] ?? 0}</span>}
+              </span>
               <Handle type="source" position={Position.Right} id={`${row.id}${HANDLE_SEP}${p.id}`} data-testid={`port-${row.id}-${p.id}`} />
             </div>
           ))}
@@ -88,6 +100,7 @@ export function BotCanvas({
   issuesOf,
   lit,
   selectedModuleId,
+  counters = null,
   onChange,
   onSelect,
 }: {
@@ -96,6 +109,8 @@ export function BotCanvas({
   issuesOf: ReadonlyMap<string, ValidationIssue[]>;
   lit: ReadonlySet<string>;
   selectedModuleId: string | undefined;
+  /** A published version's counters (statistics mode), or null. */
+  counters?: VersionCounters | null;
   onChange(next: ChatbotGraph, key?: string): void;
   onSelect(id: string): void;
 }) {
@@ -113,7 +128,18 @@ export function BotCanvas({
           entry: false,
           trigger: true,
           lit: lit.has(tr.id),
-          rows: [{ id: tr.id, title: '', icon: '', ports: botPortsOf(catalogue, tr), errors: issuesOf.get(tr.id)?.length ?? 0, lit: false }],
+          rows: [
+            {
+              id: tr.id,
+              title: '',
+              icon: '',
+              ports: botPortsOf(catalogue, tr),
+              errors: issuesOf.get(tr.id)?.length ?? 0,
+              lit: false,
+              stats: counters ? (counters[tr.id] ?? NO_COUNTS) : null,
+            },
+          ],
+          entered: null,
         },
       };
     });
@@ -128,6 +154,7 @@ export function BotCanvas({
           entry: m.id === graph.entryModuleId,
           trigger: false,
           lit: lit.has(m.id),
+          entered: counters ? moduleEntered(m, counters) : null,
           rows: m.cards.map((c) => {
             const def = catalogue.get(c.type, c.version) ?? catalogue.get(c.type);
             return {
@@ -137,13 +164,14 @@ export function BotCanvas({
               ports: botPortsOf(catalogue, c),
               errors: issuesOf.get(c.id)?.filter((x) => x.severity === 'error').length ?? 0,
               lit: lit.has(c.id),
+              stats: counters ? (counters[c.id] ?? NO_COUNTS) : null,
             };
           }),
         },
       });
     });
     return out;
-  }, [graph, catalogue, issuesOf, lit, selectedModuleId, l]);
+  }, [graph, catalogue, issuesOf, lit, selectedModuleId, counters, l]);
 
   const edges: RfEdge[] = useMemo(
     () =>

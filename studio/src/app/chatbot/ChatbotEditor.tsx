@@ -37,7 +37,7 @@ import {
   triggerTypesFor,
   updateNodeConfig,
 } from './bot-graph.ts';
-import { BotStatsPanel, CardStats, moduleEntered, useBotStats } from './ChatbotStats.tsx';
+import { BotStatsPanel, CardChart, CardStats, moduleEntered, useBotStats } from './ChatbotStats.tsx';
 import './chatbot.css';
 
 const defaultCatalogue = builtinCatalogue();
@@ -273,6 +273,7 @@ export function ChatbotEditor({ client, flow, graph: initial, catalogue = defaul
               issuesOf={issuesOf}
               lit={lit}
               selectedModuleId={module?.id}
+              counters={counters}
               onChange={draft.change}
               onSelect={select}
             />
@@ -430,6 +431,9 @@ export function ChatbotEditor({ client, flow, graph: initial, catalogue = defaul
                 onChange={(config, fieldKey) => draft.change(updateNodeConfig(graph, selectedNode.id, config), `${selectedNode.id}:${fieldKey}`)}
               />
               <TargetPicker graph={graph} node={selectedNode} catalogue={catalogue} onChange={draft.change} />
+              {counters && (
+                <CardChart node={selectedNode} catalogue={catalogue} counters={counters[selectedNode.id]} metrics={botStats.metrics?.[selectedNode.id]} />
+              )}
               <button
                 type="button"
                 className="danger"

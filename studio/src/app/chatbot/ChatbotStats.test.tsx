@@ -130,6 +130,17 @@ describe('chatbot statistics', () => {
     await click(button(root, 'Opening hours: 3 (30% of sessions)'));
     expect(badge('c_hours')?.getAttribute('aria-label')).toBe('3 entered, 2 waiting, 1 passed, 0 failed');
 
+    // Selecting the card shows its chart: one bar per count and per button, scaled to the largest.
+    await click(root.querySelector('[data-card-id="c_hours"] .bot-card-title') as Element);
+    const chart = root.querySelector('[data-testid="bot-card-chart"]') as Element;
+    const labels = [...chart.querySelectorAll('.chart-label')].map((e) => e.textContent);
+    expect(labels[0]).toBe('Entered');
+    expect(labels[1]).toBe('Waiting');
+    expect(labels[2]).toMatch(/^Passed: /);
+    expect(labels.at(-1)).toBe('Failed');
+    expect([...chart.querySelectorAll('rect.chart-bar')].map((e) => Number(e.getAttribute('width')))).toEqual([130, (2 / 3) * 130, (1 / 3) * 130, 0]);
+    expect(chart.textContent).toContain('This node sent no messages in this version.');
+
     // Version 1 has other counters.
     const picker = root.querySelector('.bot-stats-version select') as HTMLSelectElement;
     expect([...picker.options].map((o) => o.textContent)).toEqual(['Version 2 (Live)', 'Version 1']);
@@ -139,6 +150,14 @@ describe('chatbot statistics', () => {
     });
     await settle(() => (root.querySelector('[data-testid="bot-funnel"]')?.textContent ?? '').includes('Sessions started: 2'));
     expect(nodeStats).toHaveBeenCalledWith({ flowId: 'f_bot', versionId: 'v1' });
+
+    // The flowchart shows the same counters on its modules and rows.
+    await click(button(root, 'Flowchart'));
+    await settle(() => root.querySelector('[data-testid="bot-flow-module"] .bot-module-entered') !== null);
+    const flowTotals = [...root.querySelectorAll('[data-testid="bot-flow-module"] .bot-module-entered')].map((e) => e.textContent);
+    expect(flowTotals.slice(0, 3)).toEqual(['Entered: 2', 'Entered: 0', 'Entered: 0']);
+    expect(root.querySelectorAll('[data-testid="bot-flow-module"] [data-testid="node-stats"]').length).toBeGreaterThan(0);
+    await click(button(root, 'Cards'));
 
     // Off again: the badges go.
     await click(button(root, 'Statistics'));

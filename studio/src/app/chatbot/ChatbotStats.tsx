@@ -1,12 +1,15 @@
-import type { ChatbotGraph } from '@omniflow/schemas';
+import type { Catalogue } from '@omniflow/nodes';
+import type { ChatbotGraph, NodeInstance } from '@omniflow/schemas';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useI18n } from '../i18n.tsx';
 import { problemText } from '../problem-text.ts';
-import { NO_COUNTS, type NodeCounters, percent, type VersionCounters } from '../stats/stats-model.ts';
+import { NodeRates } from '../stats/StatsPanel.tsx';
+import { NO_COUNTS, type NodeCounters, passed, percent, type VersionCounters } from '../stats/stats-model.ts';
 import { useVersionMetrics, useVersionStats, type VersionMetrics } from '../stats/useVersionStats.ts';
 import { type ApiClient, type RouterOutputs, toProblem } from '../trpc.ts';
 import { StatsBadge } from '../versions/VersionCanvas.tsx';
+import { botPortsOf } from './bot-graph.ts';
 
 // Statistics for a chatbot: the engine keys its counters by card / trigger id, so a published
 // version's counters sit directly on the editor's cards, modules and funnel.
@@ -161,6 +164,61 @@ export function BotStatsPanel({
           <BotFunnelChart graph={graph} counters={stats.counters} onSelect={onSelectModule} />
         </>
       )}
+    </section>
+  );
+}
+
+/** The selected card's or trigger's counters as labelled SVG bars (entered, waiting, each port, failed), then its §7 rates. */
+export function CardChart({
+  node,
+  catalogue,
+  counters,
+  metrics,
+}: {
+  node: NodeInstance;
+  catalogue: Catalogue;
+  counters: NodeCounters | undefined;
+  metrics: NodeMetrics | undefined;
+}) {
+  const { t, l } = useI18n();
+  const c = counters ?? NO_COUNTS;
+  const ports = botPortsOf(catalogue, node);
+  // Ports the version counted but the draft no longer has still show, under their id.
+  const known = new Set(ports.map((p) => p.id));
+  const rows = [
+    { key: 'entered', label: t('stats.entered'), value: c.entered, kind: 'entered' },
+    { key: 'waiting', label: t('stats.waiting'), value: c.waiting, kind: 'waiting' },
+    ...ports.map((p) => ({ key: `port:${p.id}`, label: t('stats.port', { port: l(p.label) }), value: c.ports[p.id] ?? 0, kind: 'passed' })),
+    ...Object.entries(c.ports)
+      .filter(([id]) => !known.has(id))
+      .map(([id, n]) => ({ key: `port:${id}`, label: t('stats.port', { port: id }), value: n, kind: 'passed' })),
+    { key: 'failed', label: t('stats.failed'), value: c.failed, kind: 'failed' },
+  ];
+  const max = Math.max(1, ...rows.map((r) => r.value));
+  const name = node.label || l((catalogue.get(node.type) ?? { label: { en: node.type, 'zh-Hant': node.type } }).label);
+  const rowHeight = 22;
+  return (
+    <section className="bot-card-chart" data-testid="bot-card-chart">
+      <figure className="node-chart">
+        <figcaption>{t('stats.chart', { node: name })}</figcaption>
+        <svg viewBox={`0 0 300 ${rows.length * rowHeight}`} width="100%" role="img" aria-label={t('stats.chart', { node: name })}>
+          {rows.map((r, i) => (
+            <g key={r.key} transform={`translate(0 ${i * rowHeight})`}>
+              <text x="0" y="15" className="chart-label">
+                {r.label}
+              </text>
+              <rect x="130" y="4" height="14" width={(r.value / max) * 130} className={`chart-bar ${r.kind}`} />
+              <text x={136 + (r.value / max) * 130} y="15" className="chart-value">
+                {r.value}
+              </text>
+            </g>
+          ))}
+        </svg>
+        <p className="field-help">
+          {t('stats.badge', { entered: c.entered, waiting: c.waiting, passed: passed(c), failed: c.failed })} ({percent(passed(c), c.entered)})
+        </p>
+      </figure>
+      {node.type.startsWith('message.') && <NodeRates metrics={metrics} />}
     </section>
   );
 }
