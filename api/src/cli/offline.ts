@@ -1,10 +1,9 @@
 import { configFromEnv } from '../config.ts';
-import { DEFAULT_SETTINGS } from '../context.ts';
 import { openDatabase, type PrismaClient } from '../db/open.ts';
 import { DomainEventBus } from '../events.ts';
 import { loadInstalledCatalogue } from '../server.ts';
+import { adminFlowContext } from '../services/admin-context.ts';
 import type { FlowServiceContext } from '../services/context.ts';
-import { Access } from '../trpc.ts';
 
 // Commands that work on the data directory without a running server (migrate, import, export) open
 // the SQLite file themselves; SQLite's locking lets them run beside a server on the same file.
@@ -38,16 +37,7 @@ export async function openOffline(options: { dataDir?: string | undefined; as?: 
     }
     if (user.role !== 'admin') throw new CliError(`--as: ${user.email} is not an admin; the command line acts with an admin's rights.`);
     const catalogue = await loadInstalledCatalogue();
-    const ctx: FlowServiceContext = {
-      prisma,
-      catalogue,
-      now: () => new Date(),
-      events: new DomainEventBus(),
-      settings: DEFAULT_SETTINGS,
-      request: { ip: null, userAgent: `omniflow cli (${options.purpose})` },
-      actor: { id: user.id, email: user.email, name: user.name, role: 'admin', via: 'session' },
-      access: new Access('flows.edit', 'admin', ['chatbot', 'journey']),
-    };
+    const ctx = adminFlowContext({ prisma, catalogue, now: () => new Date(), events: new DomainEventBus() }, user, `omniflow cli (${options.purpose})`);
     return { ctx, prisma, dataDir, close: () => prisma.$disconnect() };
   } catch (e) {
     await prisma.$disconnect();

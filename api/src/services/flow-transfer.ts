@@ -1,8 +1,6 @@
-import { validateGraph } from '@omniflow/nodes';
 import { type FlowGraph, FlowKind, parseStoredGraph, type SENDABLE_CHANNELS, type ValidationIssue } from '@omniflow/schemas';
 import { z } from 'zod';
 import { AppError, badField } from '../errors.ts';
-import { attributeCatalogue } from './attributes.ts';
 import type { FlowServiceContext } from './context.ts';
 import { readStoredGraph } from './flow-dto.ts';
 import { createFlow, FLOW_NAME_MAX, loadFlow, saveDraft } from './flows.ts';
@@ -101,7 +99,7 @@ export async function importFlow(ctx: FlowServiceContext, input: unknown, option
       ? { name, kind: 'journey', channels: graph.channels as (typeof SENDABLE_CHANNELS)[number][] }
       : { name, kind: 'chatbot', scope: graph.bot.scope },
   );
-  await saveDraft(ctx, { id: flow.id, baseRevision: flow.draftRevision, graph });
-  const { issues } = validateGraph(graph, { catalogue: ctx.catalogue, attributes: await attributeCatalogue(ctx.prisma) });
+  // saveDraft validates against this server's catalogue and attributes: its issues are the new draft's.
+  const { issues } = await saveDraft(ctx, { id: flow.id, baseRevision: flow.draftRevision, graph });
   return { id: flow.id, name, kind: graph.kind, issues, ...(parsed.upgradedFrom ? { upgradedFrom: parsed.upgradedFrom } : {}) };
 }
